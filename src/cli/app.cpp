@@ -1,0 +1,90 @@
+#include "app.hpp"
+
+#include <array>
+#include <cstdio>
+#include <exception>
+#include <new>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include <f32patch/util/error.hpp>
+
+#include "commands.hpp"
+#include "diagnostics.hpp"
+
+namespace f32patch::cli {
+
+namespace {
+
+constexpr std::array<Command, 1> k_commands{{
+    {"inspect", "Show a GGUF file's header, layers and patch targets (read-only)", add_inspect},
+}};
+
+constexpr std::string_view k_exit_statuses = R"(Exit status:
+  0    success
+  1    verification mismatch, or differences found
+  2    usage error (bad option, missing argument)
+  3    invalid or unsupported GGUF file
+  4    I/O or permission error
+  5    state conflict (journal mismatch, file locked, patched differently)
+  130  interrupted (SIGINT); 143 terminated (SIGTERM)
+With several files, each is handled on its own and the most severe status is returned.
+)";
+
+}  // namespace
+
+int run(int argc, char** argv) {
+  CLI::App app{"f32patch: surgical, reversible edits of F32 tensors in GGUF model files", "f32patch"};
+  app.footer(std::string(k_exit_statuses));
+  app.set_version_flag("--version", fmt::format("f32patch {}", F32PATCH_VERSION));
+  app.require_subcommand(1);
+  app.fallthrough();
+
+  GlobalOptions global;
+  app.add_flag_function(
+      "-q,--quiet", [&](std::int64_t count) { global.verbosity -= static_cast<int>(count); },
+      "Print nothing but errors (repeatable)");
+  app.add_flag_function(
+      "-v,--verbose", [&](std::int64_t count) { global.verbosity += static_cast<int>(count); },
+      "Say more (repeatable)");
+
+  std::vector<std::pair<CLI::App*, CommandRunner>> subcommands;
+  for (const Command& command : k_commands) {
+    CLI::App* sub = app.add_subcommand(std::string(command.name), std::string(command.summary));
+    sub->footer(std::string(k_exit_statuses));
+    subcommands.emplace_back(sub, command.add(*sub, global));
+  }
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    if (e.get_exit_code() == 0) return app.exit(e);  // --help, --help-all, --version: stdout, 0
+    // CLI11's own codes (106, 109, ...) are mapped onto the documented usage status on purpose.
+    report_error({}, e.what(), "see 'f32patch --help'");
+    return exit_status(ErrorCode::usage);
+  }
+
+  CommandRunner selected;
+  for (const auto& [sub, runner] : subcommands) {
+    if (sub->parsed()) selected = runner;
+  }
+  try {
+    return selected ? selected() : exit_status(ErrorCode::usage);
+  } catch (const Error& error) {
+    report(error);
+    return exit_status(error.code());
+  } catch (const std::bad_alloc&) {
+    report_error({}, "out of memory");
+    return exit_status(ErrorCode::io);
+  } catch (const std::exception& e) {
+    report_error({}, fmt::format("internal error: {}", e.what()),
+                 "this is a bug in f32patch; please report it with the command line");
+    return exit_status(ErrorCode::io);
+  }
+}
+
+}  // namespace f32patch::cli

@@ -1,0 +1,27 @@
+// The sub-command table. Each command lives in src/cli/cmd_<name>.cpp, registers its options on
+// the CLI11 sub-app it is given, and returns a callback that runs it and yields an exit status.
+#pragma once
+
+#include <functional>
+#include <string_view>
+
+namespace CLI {
+class App;
+}
+
+namespace f32patch::cli {
+
+struct GlobalOptions;
+
+using CommandRunner = std::function<int()>;
+using CommandRegistrar = CommandRunner (*)(CLI::App& sub, const GlobalOptions& global);
+
+struct Command {
+  std::string_view name;
+  std::string_view summary;
+  CommandRegistrar add;
+};
+
+CommandRunner add_inspect(CLI::App& sub, const GlobalOptions& global);
+
+}  // namespace f32patch::cli

@@ -1,0 +1,53 @@
+// One format for everything f32patch says on stderr:
+//   f32patch: error: <path>: <what> (<detail>)
+//   f32patch: hint: <what to do>
+//   f32patch: warning: <path>: <what>
+// Results go to stdout; these never do.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace f32patch {
+class Error;
+}
+
+namespace f32patch::cli {
+
+struct GlobalOptions {
+  int verbosity = 0;  // -q lowers, -v raises; below 0 only errors are printed
+};
+
+void report(const Error& error);
+void report_error(std::string_view path, std::string_view message, std::string_view hint = {});
+void report_warning(const GlobalOptions& global, std::string_view path, std::string_view message);
+
+// Ranks exit statuses so a multi-file command returns the most severe one.
+int most_severe(int a, int b);
+
+// Runs `fn` for each path; an Error for one path is reported and does not stop the others.
+// Returns the most severe status.
+template <typename Fn>
+int for_each_file(const std::vector<std::string>& paths, Fn&& fn);
+
+int status_of(const Error& error);
+
+}  // namespace f32patch::cli
+
+#include <f32patch/util/error.hpp>
+
+template <typename Fn>
+int f32patch::cli::for_each_file(const std::vector<std::string>& paths, Fn&& fn) {
+  int status = 0;
+  for (const std::string& path : paths) {
+    try {
+      status = most_severe(status, fn(path));
+    } catch (const Error& error) {
+      report(error);
+      status = most_severe(status, status_of(error));
+      if (error.code() == ErrorCode::interrupted) break;
+    }
+  }
+  return status;
+}

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <bit>
+#include <cmath>
+#include <cstdlib>
 #include <iterator>
 
 #include <fmt/format.h>
@@ -212,6 +214,13 @@ std::string inspect_text(const gguf::Model& model, const gguf::LayerMap& layers,
 
 namespace {
 
+// A float as the shortest decimal that reads back to the same float (0.15855116, not
+// 0.1585511565208435), or null when it is not finite (JSON has no NaN or infinity).
+nlohmann::ordered_json float_json(float value) {
+  if (!std::isfinite(value)) return nullptr;
+  return std::strtod(fmt::format("{}", value).c_str(), nullptr);
+}
+
 nlohmann::ordered_json value_json(const gguf::Model& model, const gguf::Value& value, bool full) {
   using json = nlohmann::ordered_json;
   if (const auto* array = value.as_array()) {
@@ -227,7 +236,7 @@ nlohmann::ordered_json value_json(const gguf::Model& model, const gguf::Value& v
     } else {
       for (std::uint64_t i = 0; i < shown; ++i) {
         switch (array->element_type) {
-          case gguf::ValueType::float32:
+          case gguf::ValueType::float32: values.push_back(float_json(static_cast<float>(model.array_float(*array, i)))); break;
           case gguf::ValueType::float64: values.push_back(model.array_float(*array, i)); break;
           case gguf::ValueType::boolean: values.push_back(model.array_bool(*array, i)); break;
           case gguf::ValueType::uint64: values.push_back(static_cast<std::uint64_t>(model.array_int(*array, i))); break;
@@ -245,7 +254,7 @@ nlohmann::ordered_json value_json(const gguf::Model& model, const gguf::Value& v
   } else if (const auto b = value.as_bool()) {
     j["value"] = *b;
   } else if (const auto d = value.as_float()) {
-    j["value"] = *d;
+    j["value"] = value.type == gguf::ValueType::float32 ? float_json(static_cast<float>(*d)) : json(*d);
   } else if (const auto* i = std::get_if<std::int64_t>(&value.data)) {
     j["value"] = *i;
   } else if (const auto* u = std::get_if<std::uint64_t>(&value.data)) {
@@ -300,7 +309,7 @@ nlohmann::ordered_json inspect_json(const gguf::Model& model, const gguf::LayerM
       r["elements"] = t.element_count;
       if (t.type == gguf::TensorType::F32 && t.element_count > 0) {
         const float value = model.read_f32(t);
-        r["value"] = std::isfinite(value) ? json(static_cast<double>(value)) : json(nullptr);
+        r["value"] = float_json(value);
         r["bits"] = hex_bits(model.read_f32_bits(t));
       } else {
         r["value"] = nullptr;

@@ -19,9 +19,6 @@ namespace f32patch::gguf {
 namespace {
 
 constexpr std::uint64_t k_int64_max = static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max());
-// Smallest possible records, used to reject impossible counts before parsing them.
-constexpr std::uint64_t k_min_kv_record = 8 + 1 + 4 + 1;       // key length, 1-byte key, type, u8
-constexpr std::uint64_t k_min_tensor_record = 8 + 4 + 4 + 8;   // name length, n_dims, type, offset
 // Counts come from the file: reserve no more than this up front, grow as records really parse.
 constexpr std::uint64_t k_reserve_limit = 4096;
 
@@ -131,25 +128,16 @@ class Parser {
     }
     m_model.m_version = version;
 
-    m_tensor_count = read_count("tensor count", k_min_tensor_record);
-    m_kv_count = read_count("metadata key/value count", k_min_kv_record);
-    // Both counts must fit together in what is left.
-    if (m_tensor_count * k_min_tensor_record + m_kv_count * k_min_kv_record > m_cursor.remaining()) {
-      fail(fmt::format("header claims {} keys and {} tensors, but only {} bytes follow the header",
-                       m_kv_count, m_tensor_count, m_cursor.remaining()),
-           truncation_hint());
-    }
+    // Counts are not trusted for allocation: records are parsed one by one and the file runs
+    // out long before a corrupt count could make the parser hold much memory.
+    m_tensor_count = read_count("tensor count");
+    m_kv_count = read_count("metadata key/value count");
   }
 
-  std::uint64_t read_count(std::string_view field, std::uint64_t min_record) {
+  std::uint64_t read_count(std::string_view field) {
     const auto count = m_cursor.read<std::uint64_t>(field);
     if (count > k_int64_max) {
       fail(fmt::format("{} is {} (negative as a signed 64-bit number), expected a count", field, count));
-    }
-    if (count > m_cursor.remaining() / min_record) {
-      fail(fmt::format("{} is {}, but only {} bytes follow the header (each record takes at least {})",
-                       field, count, m_cursor.remaining(), min_record),
-           truncation_hint());
     }
     return count;
   }
@@ -287,6 +275,7 @@ class Parser {
       info.index = static_cast<std::uint32_t>(i);
       info.info_offset = m_cursor.position();
       const std::string_view name = m_cursor.read_string("name", max_tensor_name_length);
+      if (name.empty()) fail(fmt::format("{} has an empty name", m_cursor.section().describe()));
       if (const auto [it, inserted] = seen.emplace(name, info.index); !inserted) {
         fail(fmt::format("duplicate tensor name '{}' (tensor info {} and {} of {})", name,
                          it->second + 1, i + 1, m_tensor_count));

@@ -44,36 +44,50 @@ MappedFile MappedFile::open_read_only(const std::string& path) {
       throw_io_error(path, "cannot memory-map", err);
     }
     file.m_data = static_cast<const std::byte*>(addr);
+    file.m_mapped = true;
   }
   ::close(fd);  // the mapping keeps the file alive
+  return file;
+}
+
+MappedFile MappedFile::from_memory(std::vector<std::byte> bytes, std::string name) {
+  MappedFile file;
+  file.m_path = std::move(name);
+  file.m_owned = std::move(bytes);
+  file.m_data = file.m_owned.data();
+  file.m_size = file.m_owned.size();
   return file;
 }
 
 MappedFile::MappedFile(MappedFile&& other) noexcept
     : m_path(std::move(other.m_path)),
       m_data(std::exchange(other.m_data, nullptr)),
-      m_size(std::exchange(other.m_size, 0)) {}
+      m_size(std::exchange(other.m_size, 0)),
+      m_owned(std::move(other.m_owned)),  // a moved vector keeps its buffer, so m_data stays valid
+      m_mapped(std::exchange(other.m_mapped, false)) {}
 
 MappedFile& MappedFile::operator=(MappedFile&& other) noexcept {
   if (this != &other) {
-    if (m_data != nullptr) ::munmap(const_cast<std::byte*>(m_data), m_size);
+    if (m_mapped) ::munmap(const_cast<std::byte*>(m_data), m_size);
     m_path = std::move(other.m_path);
     m_data = std::exchange(other.m_data, nullptr);
     m_size = std::exchange(other.m_size, 0);
+    m_owned = std::move(other.m_owned);
+    m_mapped = std::exchange(other.m_mapped, false);
   }
   return *this;
 }
 
 MappedFile::~MappedFile() {
-  if (m_data != nullptr) ::munmap(const_cast<std::byte*>(m_data), m_size);
+  if (m_mapped) ::munmap(const_cast<std::byte*>(m_data), m_size);
 }
 
 void MappedFile::advise_sequential() const noexcept {
-  if (m_data != nullptr) ::madvise(const_cast<std::byte*>(m_data), m_size, MADV_SEQUENTIAL);
+  if (m_mapped) ::madvise(const_cast<std::byte*>(m_data), m_size, MADV_SEQUENTIAL);
 }
 
 void MappedFile::advise_random() const noexcept {
-  if (m_data != nullptr) ::madvise(const_cast<std::byte*>(m_data), m_size, MADV_RANDOM);
+  if (m_mapped) ::madvise(const_cast<std::byte*>(m_data), m_size, MADV_RANDOM);
 }
 
 }  // namespace f32patch

@@ -23,12 +23,13 @@ namespace detail {
 template <typename U>
 constexpr U byteswap(U value) noexcept {
   static_assert(std::is_unsigned_v<U>);
-  U out = 0;
+  std::uint64_t in = value;
+  std::uint64_t out = 0;
   for (std::size_t i = 0; i < sizeof(U); ++i) {
-    out = static_cast<U>((out << 8) | (value & 0xFFu));
-    value = static_cast<U>(value >> 8);
+    out = (out << 8u) | (in & 0xFFu);
+    in >>= 8u;
   }
-  return out;
+  return static_cast<U>(out);
 }
 
 template <std::size_t N> struct UnsignedOfSize;

@@ -2,12 +2,14 @@
 //
 // Opened with O_RDONLY and mapped PROT_READ, so read-only files, read-only mounts and files of
 // another owner can be inspected. An empty file has an empty span and no mapping.
+// The file must not shrink while mapped (reading a page past a new end raises SIGBUS).
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
 #include <span>
 #include <string>
+#include <vector>
 
 namespace f32patch {
 
@@ -16,6 +18,9 @@ class MappedFile {
   // Throws Error{io} when the path cannot be opened or mapped, and Error{invalid_gguf} with a
   // hint when it names a directory or something that is not a regular file.
   static MappedFile open_read_only(const std::string& path);
+
+  // Bytes held in memory under a display name, for tests and fuzzing: parsed like a mapping.
+  static MappedFile from_memory(std::vector<std::byte> bytes, std::string name);
 
   MappedFile() = default;
   MappedFile(MappedFile&& other) noexcept;
@@ -36,6 +41,8 @@ class MappedFile {
   std::string m_path;
   const std::byte* m_data = nullptr;
   std::size_t m_size = 0;
+  std::vector<std::byte> m_owned;  // from_memory only; m_data points into it
+  bool m_mapped = false;
 };
 
 }  // namespace f32patch

@@ -4,6 +4,7 @@ add_library(f32patch_settings INTERFACE)
 target_compile_features(f32patch_settings INTERFACE cxx_std_20)
 # Large-file offsets everywhere; NaN and -0.0 bit patterns must survive, so never -ffast-math.
 target_compile_definitions(f32patch_settings INTERFACE _FILE_OFFSET_BITS=64
+                           F32PATCH_VERSION="${PROJECT_VERSION}"
                            $<$<CONFIG:Debug>:_GLIBCXX_ASSERTIONS>)
 target_compile_options(f32patch_settings INTERFACE -fno-fast-math)
 

@@ -20,8 +20,12 @@ namespace f32patch::cli {
 
 namespace {
 
-constexpr std::array<Command, 1> k_commands{{
+constexpr std::array<Command, 5> k_commands{{
     {"inspect", "Show a GGUF file's header, layers and patch targets (read-only)", add_inspect},
+    {"apply", "Multiply per-layer F32 tensors in place, with a compact backup journal", add_apply},
+    {"restore", "Put back the original bytes from the backup journal (or a full-copy backup)", add_restore},
+    {"status", "Say whether a file is pristine, patched, partially patched or modified (read-only)", add_status},
+    {"recipes", "List the built-in recipes", add_recipes},
 }};
 
 constexpr std::string_view k_exit_statuses = R"(Exit status:
@@ -31,6 +35,8 @@ constexpr std::string_view k_exit_statuses = R"(Exit status:
   3    invalid or unsupported GGUF file
   4    I/O or permission error
   5    state conflict (journal mismatch, file locked, patched differently)
+  status only: 0 pristine, 10 patched, 11 partially patched, 12 modified since
+               the journal, 13 journal belongs to another file
   130  interrupted (SIGINT); 143 terminated (SIGTERM)
 With several files, each is handled on its own and the most severe status is returned.
 )";

@@ -3,7 +3,11 @@
 #pragma once
 
 #include <functional>
+#include <string>
 #include <string_view>
+#include <vector>
+
+#include <f32patch/patch/engine.hpp>
 
 namespace CLI {
 class App;
@@ -23,5 +27,17 @@ struct Command {
 };
 
 CommandRunner add_inspect(CLI::App& sub, const GlobalOptions& global);
+CommandRunner add_apply(CLI::App& sub, const GlobalOptions& global);
+CommandRunner add_restore(CLI::App& sub, const GlobalOptions& global);
+CommandRunner add_status(CLI::App& sub, const GlobalOptions& global);
+CommandRunner add_recipes(CLI::App& sub, const GlobalOptions& global);
+
+// restore is also reachable as `apply --restore`.
+struct RestoreRequest {
+  std::vector<std::string> files;
+  patch::RestoreOptions options;
+  bool json = false;
+};
+int run_restore(const RestoreRequest& request, const GlobalOptions& global);
 
 }  // namespace f32patch::cli

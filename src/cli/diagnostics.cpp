@@ -31,8 +31,9 @@ void report_warning(const GlobalOptions& global, std::string_view path, std::str
 int status_of(const Error& error) { return exit_status(error.code()); }
 
 int most_severe(int a, int b) {
-  // Worst last: ok, mismatch, state conflict, invalid file, usage, I/O, interrupted.
-  constexpr std::array<int, 7> k_rank{0, 1, 5, 3, 2, 4, 130};
+  // Worst last: ok; the states `status` reports; mismatch; state conflict; invalid file; usage;
+  // I/O; interrupted.
+  constexpr std::array<int, 12> k_rank{0, 10, 11, 12, 13, 1, 5, 3, 2, 4, 143, 130};
   auto rank = [&](int status) {
     for (std::size_t i = 0; i < k_rank.size(); ++i) {
       if (k_rank[i] == status) return static_cast<int>(i);

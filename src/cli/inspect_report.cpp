@@ -1,5 +1,7 @@
 #include "inspect_report.hpp"
 
+#include "text_format.hpp"
+
 #include <algorithm>
 #include <bit>
 #include <cmath>
@@ -102,45 +104,6 @@ std::string string_key(const gguf::Model& model, std::string_view key) {
 
 }  // namespace
 
-std::string escape_for_display(std::string_view text, std::size_t limit) {
-  std::string out;
-  std::size_t shown = 0;
-  for (const char c : text) {
-    if (limit != 0 && shown >= limit) {
-      out += fmt::format("… ({} bytes)", text.size());
-      break;
-    }
-    switch (c) {
-      case '\n': out += "\\n"; break;
-      case '\t': out += "\\t"; break;
-      case '\r': out += "\\r"; break;
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
-          out += fmt::format("\\x{:02x}", static_cast<unsigned char>(c));
-        } else {
-          out += c;
-        }
-    }
-    ++shown;
-  }
-  return out;
-}
-
-std::string human_bytes(std::uint64_t bytes) {
-  constexpr std::array<std::string_view, 5> units{"B", "kB", "MB", "GB", "TB"};
-  auto value = static_cast<double>(bytes);
-  std::size_t unit = 0;
-  while (value >= 1000.0 && unit + 1 < units.size()) {
-    value /= 1000.0;
-    ++unit;
-  }
-  return unit == 0 ? fmt::format("{} B", bytes) : fmt::format("{:.2f} {}", value, units[unit]);
-}
-
-std::string hex_bits(std::uint32_t bits) { return fmt::format("0x{:08x}", bits); }
-
 std::string inspect_text(const gguf::Model& model, const gguf::LayerMap& layers, const InspectOptions& options) {
   std::string out;
   auto line = [&](std::string_view label, const std::string& value) {
@@ -213,13 +176,6 @@ std::string inspect_text(const gguf::Model& model, const gguf::LayerMap& layers,
 }
 
 namespace {
-
-// A float as the shortest decimal that reads back to the same float (0.15855116, not
-// 0.1585511565208435), or null when it is not finite (JSON has no NaN or infinity).
-nlohmann::ordered_json float_json(float value) {
-  if (!std::isfinite(value)) return nullptr;
-  return std::strtod(fmt::format("{}", value).c_str(), nullptr);
-}
 
 nlohmann::ordered_json value_json(const gguf::Model& model, const gguf::Value& value, bool full) {
   using json = nlohmann::ordered_json;

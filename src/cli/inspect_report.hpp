@@ -23,9 +23,4 @@ struct InspectOptions {
 std::string inspect_text(const gguf::Model& model, const gguf::LayerMap& layers, const InspectOptions& options);
 nlohmann::ordered_json inspect_json(const gguf::Model& model, const gguf::LayerMap& layers, const InspectOptions& options);
 
-// Shared with other commands' output.
-std::string escape_for_display(std::string_view text, std::size_t limit);  // limit 0 = no limit
-std::string human_bytes(std::uint64_t bytes);
-std::string hex_bits(std::uint32_t bits);
-
 }  // namespace f32patch::cli

@@ -22,7 +22,7 @@ using Bytes = std::vector<std::uint8_t>;
 
 Model parse_bytes(const Bytes& bytes, const std::string& name = "case.gguf") {
   std::vector<std::byte> copy(bytes.size());
-  std::memcpy(copy.data(), bytes.data(), bytes.size());
+  if (!bytes.empty()) std::memcpy(copy.data(), bytes.data(), bytes.size());
   return Model::parse(MappedFile::from_memory(std::move(copy), name));
 }
 

@@ -1,0 +1,54 @@
+// f32patch restore FILE...: puts back the original bytes recorded in the backup journal (or
+// the differing byte ranges of a full-copy backup), checks them, then removes the journal.
+#include <cstdio>
+#include <memory>
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include <f32patch/patch/engine.hpp>
+#include <f32patch/util/error.hpp>
+
+#include "commands.hpp"
+#include "diagnostics.hpp"
+#include "patch_report.hpp"
+
+namespace f32patch::cli {
+
+int run_restore(const RestoreRequest& request, const GlobalOptions& global) {
+  if (request.files.size() > 1 && !request.options.backup_path.empty()) {
+    throw Error(ErrorCode::usage, {}, "--backup names one journal; give one file with it");
+  }
+  return for_each_file(request.files, [&](const std::string& path) {
+    const patch::RestoreResult result = patch::restore(path, request.options);
+    if (request.options.force && !result.note.empty() && result.note.starts_with("--force")) {
+      report_warning(global, path, result.note);
+    }
+    if (global.verbosity >= 0) {
+      if (request.json) {
+        fmt::print("{}\n", restore_json(result, request.options.dry_run).dump(2));
+      } else {
+        fmt::print("{}", restore_text(result, request.options.dry_run));
+      }
+      std::fflush(stdout);
+    }
+    return 0;
+  });
+}
+
+CommandRunner add_restore(CLI::App& sub, const GlobalOptions& global) {
+  auto request = std::make_shared<RestoreRequest>();
+  sub.add_option("files", request->files, "GGUF files to restore")->required()->type_name("FILE");
+  sub.add_option("--backup", request->options.backup_path, "Backup journal or full copy (default FILE.backup)")
+      ->type_name("PATH");
+  sub.add_flag("--dry-run,-n", request->options.dry_run, "Say what would be written and change nothing");
+  sub.add_flag("--force", request->options.force,
+               "Write the originals even over bytes the journal does not expect (loudly)");
+  sub.add_flag("--keep-backup", request->options.keep_journal, "Keep the journal after a checked restore");
+  sub.add_flag("--allow-blob", request->options.allow_blob,
+               "Edit a file that resolves into a Hugging Face or Ollama content-addressed store");
+  sub.add_flag("--json", request->json, "The result as one JSON document per file");
+  return [request, &global] { return run_restore(*request, global); };
+}
+
+}  // namespace f32patch::cli

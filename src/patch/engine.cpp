@@ -1,0 +1,509 @@
+#include <f32patch/patch/engine.hpp>
+
+#include <algorithm>
+#include <cerrno>
+#include <climits>
+#include <cmath>
+#include <csignal>
+#include <cstdlib>
+#include <cstring>
+#include <ctime>
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <unistd.h>
+
+#include <fmt/format.h>
+
+#include <f32patch/gguf/layers.hpp>
+#include <f32patch/util/error.hpp>
+#include <f32patch/util/failpoint.hpp>
+#include <f32patch/util/file.hpp>
+
+namespace f32patch::patch {
+
+std::string_view to_string(PlanKind kind) noexcept {
+  switch (kind) {
+    case PlanKind::fresh: return "apply";
+    case PlanKind::unchanged: return "unchanged";
+    case PlanKind::replace: return "replace";
+    case PlanKind::stack: return "stack";
+  }
+  return "?";
+}
+
+namespace {
+
+using Bytes = std::vector<std::byte>;
+
+// Holds SIGINT, SIGTERM and SIGHUP while a transaction writes; a signal that arrived meanwhile
+// is delivered when the guard ends, after the file and its journal agree again.
+class SignalHold {
+ public:
+  SignalHold() {
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGHUP);
+    sigprocmask(SIG_BLOCK, &set, &m_previous);
+  }
+  ~SignalHold() { sigprocmask(SIG_SETMASK, &m_previous, nullptr); }
+  SignalHold(const SignalHold&) = delete;
+  SignalHold& operator=(const SignalHold&) = delete;
+
+ private:
+  sigset_t m_previous{};
+};
+
+bool equal_bytes(std::span<const std::byte> a, std::span<const std::byte> b) {
+  return a.size() == b.size() && std::memcmp(a.data(), b.data(), a.size()) == 0;
+}
+
+Bytes copy_bytes(std::span<const std::byte> bytes) { return Bytes(bytes.begin(), bytes.end()); }
+
+std::string utc_now() {
+  const std::time_t now = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&now, &tm);
+  char text[32];
+  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return text;
+}
+
+// Every element of `base` times `multiplier`, computed in double and rounded to the nearest F32.
+Bytes multiply(const Bytes& base, double multiplier, ByteOrder order, const std::string& path, const std::string& tensor) {
+  Bytes out(base.size());
+  for (std::size_t i = 0; i + 4 <= base.size(); i += 4) {
+    const float value = load<float>(base.data() + i, order);
+    const double product = static_cast<double>(value) * multiplier;
+    const auto result = static_cast<float>(product);
+    if (!std::isfinite(result)) {
+      throw Error(ErrorCode::usage, path,
+                  fmt::format("tensor '{}' element {}: {} x {} = {} is not a finite F32 value", tensor, i / 4, value,
+                              format_multiplier(multiplier), product),
+                  "llama.cpp rejects NaN and infinity (--check-tensors); f32patch will not write them");
+    }
+    store(out.data() + i, result, order);
+  }
+  return out;
+}
+
+bool mode_is_read_only(const struct stat& st) { return (st.st_mode & 0222) == 0; }
+
+// Refuses, before anything is written, a model or a backup directory that cannot or should not
+// be written: no write permission (even for root: a file chmod'ed read-only was meant to stay
+// so), a read-only file system.
+void check_writable(const std::string& path, bool is_directory) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) throw_io_error(path, "cannot stat", errno);
+  const std::string_view what = is_directory ? "directory" : "file";
+  if (mode_is_read_only(st)) {
+    throw Error(ErrorCode::io, path,
+                fmt::format("{} is read-only (mode {:04o}); f32patch will not change it", what, st.st_mode & 07777),
+                is_directory ? "make the directory writable, or choose another place with --backup"
+                             : "make it writable (chmod u+w), or write a patched copy with --output");
+  }
+  struct statvfs vfs {};
+  if (::statvfs(path.c_str(), &vfs) == 0 && (vfs.f_flag & ST_RDONLY) != 0) {
+    throw Error(ErrorCode::io, path, fmt::format("{} is on a read-only file system", what),
+                "write a patched copy elsewhere with --output");
+  }
+  if (::access(path.c_str(), W_OK) != 0) throw_io_error(path, fmt::format("{} is not writable", what), errno);
+}
+
+bool is_hex(std::string_view text) {
+  return std::all_of(text.begin(), text.end(), [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
+}
+
+FileHandle lock_model(const std::string& path) {
+  FileHandle file = FileHandle::open(path, O_RDWR);
+  if (!file.try_lock_exclusive()) {
+    throw Error(ErrorCode::state_conflict, path, "is locked by another f32patch apply or restore",
+                "wait for it to finish; f32patch never waits or writes concurrently");
+  }
+  failpoint("apply.locked");
+  return file;
+}
+
+void check_written(const FileHandle& file, std::uint64_t offset, const Bytes& expected, const std::string& what) {
+  Bytes back(expected.size());
+  file.read_at(offset, back);
+  if (!equal_bytes(back, expected)) {
+    throw Error(ErrorCode::io, file.path(), fmt::format("{} at byte {} does not read back as written", what, offset),
+                "the storage did not keep the write; 'f32patch restore' puts the original bytes back");
+  }
+}
+
+std::string recipe_names(const std::vector<JournalRecipe>& recipes) {
+  std::vector<std::string> names;
+  for (const auto& r : recipes) names.push_back(r.name);
+  return fmt::format("{}", fmt::join(names, " + "));
+}
+
+void check_recipe_fits(const gguf::Model& model, const Recipe& recipe, const ApplyOptions& options) {
+  if (options.any_model) return;
+  const std::string override_hint = "pass --any-model to apply it anyway";
+  if (recipe.architecture && model.architecture() != *recipe.architecture) {
+    throw Error(ErrorCode::usage, model.path(),
+                fmt::format("recipe '{}' is for {} models, this file is {}", recipe.name, *recipe.architecture,
+                            model.architecture().empty() ? std::string("of no stated architecture")
+                                                         : fmt::format("'{}'", model.architecture())),
+                override_hint);
+  }
+  if (recipe.block_count && model.block_count() != recipe.block_count) {
+    throw Error(ErrorCode::usage, model.path(),
+                fmt::format("recipe '{}' is for models of {} blocks, this file has {}", recipe.name, *recipe.block_count,
+                            model.block_count() ? fmt::to_string(*model.block_count()) : std::string("no block count")),
+                override_hint);
+  }
+}
+
+}  // namespace
+
+void refuse_content_addressed(const std::string& path) {
+  char resolved[PATH_MAX];
+  if (::realpath(path.c_str(), resolved) == nullptr) return;  // the open that follows reports it
+  const std::string real(resolved);
+  const auto slash = real.find_last_of('/');
+  const std::string base = real.substr(slash + 1);
+  const std::string parent = real.substr(0, slash);
+  const bool hf_blob = parent.ends_with("/blobs") && base.size() == 64 && is_hex(base);
+  const bool ollama_blob = base.starts_with("sha256-") && base.size() == 7 + 64 && is_hex(base.substr(7));
+  if (!hf_blob && !ollama_blob) return;
+  throw Error(ErrorCode::state_conflict, path,
+              fmt::format("resolves to {}, a content-addressed {} blob: its name is the hash of its bytes and other "
+                          "snapshots may share it, so editing it in place would silently corrupt them all",
+                          real, hf_blob ? "Hugging Face cache" : "Ollama"),
+              "write a patched copy with --output model-patched.gguf (or pass --allow-blob if you really mean it)");
+}
+
+Plan make_plan(const gguf::Model& model, const Recipe& recipe, const Backup& backup, const ApplyOptions& options) {
+  const std::string& path = model.path();
+  check_recipe_fits(model, recipe, options);
+  const gguf::LayerMap layers = gguf::map_layers(model, recipe.tensor_suffix);
+  gguf::check_patchable(model, layers);
+
+  Plan plan;
+  plan.recipe = recipe;
+  plan.byte_order = model.byte_order();
+
+  // What the journal (or a full copy) says about the file.
+  const StateReport state = evaluate_state(model, backup);
+  if (state.state == FileState::foreign || state.state == FileState::modified) {
+    throw Error(ErrorCode::state_conflict, path, fmt::format("cannot apply: {}", state.summary), state.hint);
+  }
+  const Journal* journal = backup.journal ? &*backup.journal : nullptr;
+  std::optional<gguf::Model> copy;
+  if (!journal && backup.kind == BackupKind::full_copy) copy.emplace(gguf::Model::open(backup.path));
+  if (options.stack && state.state == FileState::partial) {
+    throw Error(ErrorCode::state_conflict, path, fmt::format("cannot stack on a {}", state.summary),
+                "run 'f32patch restore' first");
+  }
+
+  auto original_of = [&](const gguf::TensorInfo& tensor) -> Bytes {
+    if (journal != nullptr) {
+      if (const JournalTarget* t = journal->find(tensor.name)) return t->original;
+    }
+    const gguf::Model& source = copy ? *copy : model;
+    return copy_bytes(source.bytes().subspan(static_cast<std::size_t>(tensor.file_offset), static_cast<std::size_t>(tensor.byte_size)));
+  };
+
+  for (const LayerMultiplier& m : recipe.multipliers) {
+    const auto it = layers.tensors.find(m.layer);
+    if (it == layers.tensors.end()) {
+      const std::string name = fmt::format("blk.{}.{}", m.layer, recipe.tensor_suffix);
+      throw Error(ErrorCode::usage, path,
+                  layers.block_count && m.layer >= *layers.block_count
+                      ? fmt::format("layer {} is beyond the model's {} blocks (layers 0-{})", m.layer,
+                                    *layers.block_count, *layers.block_count - 1)
+                      : fmt::format("layer {} has no tensor '{}'", m.layer, name));
+    }
+    if (!options.allow_nonpositive && m.multiplier <= 0) {
+      throw Error(ErrorCode::usage, path,
+                  fmt::format("multiplier of layer {} is {}: zero and negative multipliers erase or flip the "
+                              "layer's output", m.layer, format_multiplier(m.multiplier)),
+                  "pass --allow-nonpositive if that is what you want");
+    }
+    const gguf::TensorInfo& tensor = *it->second;
+    PlannedTarget target;
+    target.tensor = tensor.name;
+    target.layer = m.layer;
+    target.offset = tensor.file_offset;
+    target.elements = tensor.element_count;
+    target.multiplier = m.multiplier;
+    target.original = original_of(tensor);
+    target.current = copy_bytes(model.bytes().subspan(static_cast<std::size_t>(tensor.file_offset), static_cast<std::size_t>(tensor.byte_size)));
+    target.base = options.stack ? target.current : target.original;
+    const JournalTarget* recorded = journal ? journal->find(tensor.name) : nullptr;
+    target.total_multiplier = options.stack && recorded ? recorded->multiplier * m.multiplier : m.multiplier;
+    target.result = multiply(target.base, m.multiplier, model.byte_order(), path, tensor.name);
+    plan.targets.push_back(std::move(target));
+  }
+
+  // Targets of earlier recipes that this one does not touch: put back (replace) or kept (stack).
+  if (journal != nullptr) {
+    for (const JournalTarget& recorded : journal->targets) {
+      const bool covered = std::any_of(plan.targets.begin(), plan.targets.end(),
+                                       [&](const PlannedTarget& t) { return t.tensor == recorded.tensor; });
+      if (covered) continue;
+      PlannedTarget target;
+      target.tensor = recorded.tensor;
+      target.layer = recorded.layer;
+      target.offset = recorded.offset;
+      target.elements = recorded.original.size() / 4;
+      target.original = recorded.original;
+      target.current = copy_bytes(model.bytes().subspan(static_cast<std::size_t>(recorded.offset), recorded.original.size()));
+      target.base = target.current;
+      target.in_recipe = false;
+      target.multiplier = 1.0;
+      if (options.stack) {
+        target.result = target.current;
+        target.total_multiplier = recorded.multiplier;
+      } else {
+        target.result = recorded.original;
+        target.total_multiplier = 1.0;
+      }
+      plan.targets.push_back(std::move(target));
+    }
+  }
+
+  const bool something_patched = state.state == FileState::patched || state.state == FileState::partial;
+  if (options.stack) {
+    plan.kind = PlanKind::stack;
+    if (journal != nullptr) plan.history = journal->recipes;
+    plan.history.push_back(journal_recipe(recipe));
+    return plan;
+  }
+  plan.history = {journal_recipe(recipe)};
+  const bool all_in_place = std::all_of(plan.targets.begin(), plan.targets.end(),
+                                        [](const PlannedTarget& t) { return equal_bytes(t.current, t.result); });
+  if (journal != nullptr && journal->recipes.size() == 1 && journal->recipes.front().fingerprint() == recipe.fingerprint() &&
+      all_in_place) {
+    plan.kind = PlanKind::unchanged;
+    plan.history = journal->recipes;  // keep the name it was applied under
+  } else if (something_patched) {
+    plan.kind = PlanKind::replace;
+    plan.replaced = journal != nullptr ? recipe_names(journal->recipes) : std::string("the changes of another tool");
+  } else {
+    plan.kind = PlanKind::fresh;
+  }
+  return plan;
+}
+
+ApplyResult apply(const std::string& model_path, const Recipe& recipe, const ApplyOptions& options) {
+  ApplyResult result;
+  result.path = options.output.value_or(model_path);
+  result.backup_path = options.backup_path.empty() ? default_backup_path(result.path) : options.backup_path;
+
+  if (options.dry_run) {
+    const gguf::Model model = gguf::Model::open(model_path);
+    const Backup backup = options.output ? Backup{} : load_backup(result.backup_path);
+    result.plan = make_plan(model, recipe, backup, options);
+    return result;
+  }
+
+  if (options.output) {
+    if (path_exists(*options.output) && !options.overwrite_output) {
+      throw Error(ErrorCode::state_conflict, *options.output, "already exists; f32patch will not overwrite it",
+                  "choose another --output, or pass --force");
+    }
+    if (path_exists(result.backup_path)) {
+      throw Error(ErrorCode::state_conflict, result.backup_path, "already exists beside the --output file",
+                  "remove it, or choose another --output");
+    }
+    gguf::Model::open(model_path);  // refuse a broken input before copying it
+    if (path_exists(*options.output)) remove_file_durably(*options.output);
+    copy_file(model_path, *options.output);
+  }
+  if (!options.allow_blob) refuse_content_addressed(result.path);
+  check_writable(result.path, false);
+  check_writable(parent_directory(result.backup_path), true);
+
+  const FileHandle file = lock_model(result.path);
+  const gguf::Model model = gguf::Model::open(result.path);
+  Backup backup = load_backup(result.backup_path);
+  result.plan = make_plan(model, recipe, backup, options);
+  if (result.plan.kind == PlanKind::unchanged) return result;
+
+  Journal journal;
+  journal.identity = model_identity(model);
+  journal.byte_order = model.byte_order() == ByteOrder::little ? "little" : "big";
+  journal.created = utc_now();
+  journal.tool = "f32patch " F32PATCH_VERSION;
+  journal.recipes = result.plan.history;
+  for (const PlannedTarget& t : result.plan.targets) {
+    journal.targets.push_back({t.tensor, t.layer, t.offset, t.original, t.result, t.total_multiplier});
+  }
+  if (options.before_write) journal.digests = options.before_write(result.path, result.plan);
+
+  const SignalHold hold;
+  if (options.full_backup && backup.kind == BackupKind::none) {
+    copy_file(result.path, result.backup_path);
+    result.full_copy_written = true;
+    backup.kind = BackupKind::full_copy;
+  }
+  const std::string journal_path =
+      backup.kind == BackupKind::full_copy ? result.backup_path + ".journal" : result.backup_path;
+  const std::string text = journal.to_json();
+  replace_file_atomically(journal_path, std::as_bytes(std::span(text)));
+  result.backup_path = journal_path;
+  result.backup_bytes = text.size();
+  failpoint("apply.journal_committed");
+
+  for (const PlannedTarget& t : result.plan.targets) {
+    if (equal_bytes(t.current, t.result)) continue;
+    file.write_at(t.offset, t.result);
+    failpoint("apply.target_written");
+  }
+  failpoint("apply.written");
+  file.sync();
+  failpoint("apply.synced");
+  for (const PlannedTarget& t : result.plan.targets) check_written(file, t.offset, t.result, fmt::format("tensor '{}'", t.tensor));
+  result.wrote = true;
+  return result;
+}
+
+namespace {
+
+// Restores from a full GGUF copy (the published script's backup): compares the whole files and
+// writes back only the byte ranges that differ.
+void restore_from_full_copy(const gguf::Model& model, const FileHandle* file, const Backup& backup,
+                            const RestoreOptions& options, RestoreResult& result) {
+  const gguf::Model copy = gguf::Model::open(backup.path);
+  const ModelIdentity mine = model_identity(model);
+  const ModelIdentity theirs = model_identity(copy);
+  if (mine != theirs) {
+    throw Error(ErrorCode::state_conflict, model.path(),
+                mine.file_size != theirs.file_size
+                    ? fmt::format("the full copy {} has {} bytes, this file {}", backup.path, theirs.file_size, mine.file_size)
+                    : fmt::format("the full copy {} has another header (digest {}, this file {})", backup.path,
+                                  theirs.header_xxh128, mine.header_xxh128),
+                "the backup is not a copy of this file; f32patch will not copy it over");
+  }
+  // The headers are identical; compare the tensor data in large chunks, then exact runs.
+  const auto a = model.bytes();
+  const auto b = copy.bytes();
+  constexpr std::size_t k_chunk = 1u << 20;
+  constexpr std::size_t k_merge_gap = 64;  // runs closer than this are written as one
+  std::size_t pos = static_cast<std::size_t>(mine.header_bytes);
+  std::vector<std::pair<std::size_t, std::size_t>> runs;  // [begin, end)
+  while (pos < a.size()) {
+    const std::size_t n = std::min(k_chunk, a.size() - pos);
+    if (std::memcmp(a.data() + pos, b.data() + pos, n) != 0) {
+      for (std::size_t i = pos; i < pos + n; ++i) {
+        if (a[i] == b[i]) continue;
+        if (!runs.empty() && i - runs.back().second <= k_merge_gap) {
+          runs.back().second = i + 1;
+        } else {
+          runs.emplace_back(i, i + 1);
+        }
+      }
+    }
+    pos += n;
+  }
+  result.compared_bytes = a.size();
+  for (const auto& [begin, end] : runs) {
+    std::string what = fmt::format("bytes {}-{}", begin, end - 1);
+    for (const auto& tensor : model.tensors()) {
+      if (begin >= tensor.file_offset && begin < tensor.file_offset + tensor.byte_size) what = tensor.name;
+    }
+    result.written.push_back({what, begin, end - begin, TargetState::other});
+  }
+  if (runs.empty()) {
+    result.nothing_to_do = true;
+    result.note = fmt::format("the file already equals the full copy {}", backup.path);
+  }
+  if (options.dry_run || runs.empty()) return;
+
+  const SignalHold hold;
+  for (const auto& [begin, end] : runs) {
+    file->write_at(begin, b.subspan(begin, end - begin));
+    failpoint("restore.target_written");
+  }
+  file->sync();
+  failpoint("restore.synced");
+  for (const auto& [begin, end] : runs) {
+    check_written(*file, begin, copy_bytes(b.subspan(begin, end - begin)), fmt::format("bytes {}-{}", begin, end - 1));
+  }
+  if (!options.keep_journal && path_exists(backup.journal_path)) remove_file_durably(backup.journal_path);
+  result.note = fmt::format("the full copy {} is kept; delete it when you no longer need it", backup.path);
+}
+
+}  // namespace
+
+RestoreResult restore(const std::string& model_path, const RestoreOptions& options) {
+  RestoreResult result;
+  result.path = model_path;
+  result.backup_path = options.backup_path.empty() ? default_backup_path(model_path) : options.backup_path;
+
+  std::optional<FileHandle> file;
+  if (!options.dry_run) {
+    if (!options.allow_blob) refuse_content_addressed(model_path);
+    check_writable(model_path, false);
+    file.emplace(lock_model(model_path));
+  }
+  const gguf::Model model = gguf::Model::open(model_path);
+  const Backup backup = load_backup(result.backup_path);
+  result.kind = backup.kind;
+  if (backup.kind == BackupKind::none) {
+    result.nothing_to_do = true;
+    result.note = fmt::format("no backup at {}: f32patch has not patched this file, nothing to restore", result.backup_path);
+    return result;
+  }
+  if (backup.kind == BackupKind::full_copy) {
+    restore_from_full_copy(model, file ? &*file : nullptr, backup, options, result);
+    return result;
+  }
+
+  const Journal& journal = *backup.journal;
+  result.digests = journal.digests;
+  const ModelIdentity identity = model_identity(model);
+  if (identity != journal.identity) {
+    const StateReport state = evaluate_state(model, backup);
+    if (!options.force || identity.file_size != journal.identity.file_size) {
+      throw Error(ErrorCode::state_conflict, model_path, fmt::format("refusing to restore: {}", state.summary),
+                  options.force ? "the sizes differ, so the journal's offsets cannot be trusted"
+                                : "check --backup; --force writes the originals anyway");
+    }
+    result.note = fmt::format("--force: writing originals although {}", state.summary);
+  }
+  for (const JournalTarget& target : journal.targets) {
+    const TargetState state = target_state(model, target);
+    if (state == TargetState::other && !options.force) {
+      throw Error(ErrorCode::state_conflict, model_path,
+                  fmt::format("refusing to restore: tensor '{}' at byte {} holds neither the original nor the patched "
+                              "bytes (modified since the journal was written)",
+                              target.tensor, target.offset),
+                  "--force writes the originals anyway");
+    }
+    if (state != TargetState::original) {
+      result.written.push_back({target.tensor, target.offset, target.original.size(), state});
+    }
+  }
+  if (result.written.empty()) {
+    result.nothing_to_do = true;
+    result.note = "every target already holds its original bytes";
+  }
+  if (options.dry_run) return result;
+
+  const SignalHold hold;
+  for (const RestoredRange& range : result.written) {
+    file->write_at(range.offset, journal.find(range.what)->original);
+    failpoint("restore.target_written");
+  }
+  file->sync();
+  failpoint("restore.synced");
+  for (const JournalTarget& target : journal.targets) {
+    check_written(*file, target.offset, target.original, fmt::format("tensor '{}'", target.tensor));
+  }
+  if (!options.keep_journal) {
+    remove_file_durably(backup.journal_path);
+    result.journal_removed = true;
+    failpoint("restore.journal_removed");
+  }
+  return result;
+}
+
+}  // namespace f32patch::patch

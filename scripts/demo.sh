@@ -24,10 +24,14 @@ rm -f "$model" "$model".*
 "$fixture" "$model" --shape 31b
 echo "== demo model: $model ($(du -h --apparent-size "$model" | cut -f1) apparent, $(du -h "$model" | cut -f1) on disk)" >&2
 
-# show ARGS...: print the f32patch command line as a user would type it, then run it.
+# show ARGS...: print the f32patch command line as a user would type it, run it, and say its
+# exit status when it is not 0 (status uses 10 for "patched").
 show() {
   printf '\n$ f32patch %s\n' "$*" >&2
-  "$f32patch" "$@"
+  local rc=0
+  "$f32patch" "$@" || rc=$?
+  [ "$rc" -eq 0 ] || printf '(exit status %d)\n' "$rc" >&2
+  return 0
 }
 # show_jq FILTER ARGS...: the same, piped through jq.
 show_jq() {
@@ -38,6 +42,21 @@ show_jq() {
 }
 cd "$demo_dir"
 model=$(basename "$model")
+before=$(md5sum "$model" | cut -d' ' -f1)
 
 show inspect "$model"
 show_jq '{file, tensor_count, block_count, data_offset, layer_25: .layers[25]}' inspect "$model" --json
+show apply "$model" --layers 25,26 --scale 1.5
+show apply "$model" --recipe l25l26
+show status "$model"
+show_jq '[.layers[24,25,26,27] | {layer, value, bits}]' inspect "$model" --json
+show restore "$model"
+show status "$model"
+
+after=$(md5sum "$model" | cut -d' ' -f1)
+printf '\nmd5 before apply: %s\nmd5 after restore: %s\n' "$before" "$after" >&2
+if [ "$before" != "$after" ]; then
+  echo "demo: FAILED: restore did not bring back the original bytes" >&2
+  exit 1
+fi
+echo "demo: round trip OK: restore brought back every byte" >&2

@@ -136,7 +136,7 @@ std::vector<std::uint32_t> parse_layer_list(std::string_view spec) {
 
 Recipe recipe_from_layers(std::string_view layers, std::string_view scale, std::string_view suffix) {
   Recipe recipe;
-  recipe.name = "custom";
+  recipe.name = fmt::format("--layers {} --scale {}", layers, scale);
   recipe.origin = "command line";
   recipe.tensor_suffix = std::string(suffix);
   const double multiplier = parse_multiplier(scale, "--scale");
@@ -147,7 +147,7 @@ Recipe recipe_from_layers(std::string_view layers, std::string_view scale, std::
 
 Recipe recipe_from_set(std::string_view set, std::string_view suffix) {
   Recipe recipe;
-  recipe.name = "custom";
+  recipe.name = fmt::format("--set {}", set);
   recipe.origin = "command line";
   recipe.tensor_suffix = std::string(suffix);
   std::string_view rest = set;
@@ -206,10 +206,16 @@ Recipe parse_recipe_toml(std::string_view text, const std::string& origin) {
     usage_error(origin, "recipe has no [multipliers] table", "add lines like '25 = 1.5' under [multipliers]");
   }
   for (const auto& [key, node] : *multipliers) {
-    const auto layers = parse_layer_list(key.str());
+    std::vector<std::uint32_t> layers;
+    try {
+      layers = parse_layer_list(key.str());
+    } catch (const Error& e) {  // name the file and the line, as for syntax errors
+      usage_error(origin, fmt::format("{} (line {})", e.message(), key.source().begin.line), e.hint());
+    }
     std::optional<double> value = node.value<double>();  // integers convert too
     if (!value || !std::isfinite(*value)) {
-      usage_error(origin, fmt::format("multiplier of layer {} is not a finite number", key.str()));
+      usage_error(origin, fmt::format("multiplier of layer {} is not a finite number (line {})", key.str(),
+                                      node.source().begin.line));
     }
     for (const auto layer : layers) recipe.multipliers.push_back({layer, *value});
   }

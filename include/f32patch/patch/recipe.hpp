@@ -21,7 +21,7 @@ struct LayerMultiplier {
 };
 
 struct Recipe {
-  std::string name;                  // "l25l26", a file's name, or "custom"
+  std::string name;                  // "l25l26", the file's `name`, or the options ("--set 25=1.5")
   std::string description;
   std::string tensor_suffix;         // targets are blk.<layer>.<tensor_suffix>
   std::vector<LayerMultiplier> multipliers;  // sorted by layer, one entry per layer

@@ -46,6 +46,11 @@ json recipe_json(const patch::Recipe& recipe) {
           {"multipliers", std::move(multipliers)}};
 }
 
+// Beside a full copy the journal is PATH.journal.
+std::string journal_path(const patch::RestoreResult& result) {
+  return result.kind == patch::BackupKind::full_copy ? result.backup_path + ".journal" : result.backup_path;
+}
+
 }  // namespace
 
 std::string apply_text(const patch::ApplyResult& result, bool dry_run) {
@@ -126,6 +131,7 @@ std::string restore_text(const patch::RestoreResult& result, bool dry_run) {
   std::string out;
   if (result.nothing_to_do) {
     append(out, "{}: nothing to restore ({})\n", result.path, result.note);
+    if (result.journal_removed) append(out, "journal {} removed\n", journal_path(result));
     return out;
   }
   const bool full = result.kind == patch::BackupKind::full_copy;
@@ -139,7 +145,7 @@ std::string restore_text(const patch::RestoreResult& result, bool dry_run) {
     append(out, "{:<{}}  {:>12}  {:>10}  {}\n", r.what, width, r.offset, r.bytes, full ? "different" : patch::to_string(r.before));
   }
   if (dry_run) append(out, "dry run: nothing was written\n");
-  else if (result.journal_removed) append(out, "journal {} removed\n", result.backup_path);
+  else if (result.journal_removed) append(out, "journal {} removed\n", journal_path(result));
   if (!result.note.empty() && !dry_run) append(out, "note: {}\n", result.note);
   return out;
 }

@@ -113,6 +113,14 @@ void check_writable(const std::string& path, bool is_directory) {
   if (::access(path.c_str(), W_OK) != 0) throw_io_error(path, fmt::format("{} is not writable", what), errno);
 }
 
+// A kill between creating and renaming a temporary journal leaves ".NAME.tmp.XXXXXX" beside
+// it; with the model locked, no other f32patch can be writing one, so they are garbage.
+void remove_stale_temporaries(const std::string& journal_path) {
+  for (const std::string& path : {journal_path, journal_path + ".journal"}) {
+    for (const std::string& stale : temporaries_of(path)) remove_file_durably(stale);
+  }
+}
+
 bool is_hex(std::string_view text) {
   return std::all_of(text.begin(), text.end(), [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
 }
@@ -183,7 +191,6 @@ Plan make_plan(const gguf::Model& model, const Recipe& recipe, const Backup& bac
   const std::string& path = model.path();
   check_recipe_fits(model, recipe, options);
   const gguf::LayerMap layers = gguf::map_layers(model, recipe.tensor_suffix);
-  gguf::check_patchable(model, layers);
 
   Plan plan;
   plan.recipe = recipe;
@@ -227,6 +234,11 @@ Plan make_plan(const gguf::Model& model, const Recipe& recipe, const Backup& bac
                   "pass --allow-nonpositive if that is what you want");
     }
     const gguf::TensorInfo& tensor = *it->second;
+    if (tensor.type != gguf::TensorType::F32) {
+      throw Error(ErrorCode::invalid_gguf, path,
+                  fmt::format("tensor '{}' has type {}, expected F32", tensor.name, gguf::tensor_type_name(tensor.type)),
+                  "f32patch multiplies F32 tensors only; quantized tensors cannot be scaled in place");
+    }
     PlannedTarget target;
     target.tensor = tensor.name;
     target.layer = m.layer;
@@ -265,6 +277,28 @@ Plan make_plan(const gguf::Model& model, const Recipe& recipe, const Backup& bac
         target.result = recorded.original;
         target.total_multiplier = 1.0;
       }
+      plan.targets.push_back(std::move(target));
+    }
+  }
+
+  // A full copy without a journal: F32 tensors another tool changed that this recipe does not
+  // touch are put back from the copy, so the result equals the recipe on the pristine file.
+  if (copy) {
+    for (const std::string& name : state.differing) {
+      const bool covered = std::any_of(plan.targets.begin(), plan.targets.end(),
+                                       [&](const PlannedTarget& t) { return t.tensor == name; });
+      if (covered) continue;
+      const gguf::TensorInfo& tensor = *model.find_tensor(name);
+      PlannedTarget target;
+      target.tensor = tensor.name;
+      target.layer = gguf::parse_layer_name(tensor.name, recipe.tensor_suffix).value_or(0);
+      target.offset = tensor.file_offset;
+      target.elements = tensor.element_count;
+      target.original = original_of(tensor);
+      target.current = copy_bytes(model.bytes().subspan(static_cast<std::size_t>(tensor.file_offset), static_cast<std::size_t>(tensor.byte_size)));
+      target.base = target.current;
+      target.in_recipe = false;
+      target.result = options.stack ? target.current : target.original;
       plan.targets.push_back(std::move(target));
     }
   }
@@ -309,12 +343,15 @@ ApplyResult apply(const std::string& model_path, const Recipe& recipe, const App
       throw Error(ErrorCode::state_conflict, *options.output, "already exists; f32patch will not overwrite it",
                   "choose another --output, or pass --force");
     }
-    if (path_exists(result.backup_path)) {
+    if (path_exists(result.backup_path) && !options.overwrite_output) {
       throw Error(ErrorCode::state_conflict, result.backup_path, "already exists beside the --output file",
-                  "remove it, or choose another --output");
+                  "remove it, choose another --output, or pass --force to replace both");
     }
     gguf::Model::open(model_path);  // refuse a broken input before copying it
-    if (path_exists(*options.output)) remove_file_durably(*options.output);
+    // --force: the old output and the backup that belongs to it are replaced together.
+    for (const std::string& stale : {*options.output, result.backup_path, result.backup_path + ".journal"}) {
+      if (path_exists(stale)) remove_file_durably(stale);
+    }
     copy_file(model_path, *options.output);
   }
   if (!options.allow_blob) refuse_content_addressed(result.path);
@@ -322,6 +359,7 @@ ApplyResult apply(const std::string& model_path, const Recipe& recipe, const App
   check_writable(parent_directory(result.backup_path), true);
 
   const FileHandle file = lock_model(result.path);
+  remove_stale_temporaries(result.backup_path);
   const gguf::Model model = gguf::Model::open(result.path);
   Backup backup = load_backup(result.backup_path);
   result.plan = make_plan(model, recipe, backup, options);
@@ -339,6 +377,20 @@ ApplyResult apply(const std::string& model_path, const Recipe& recipe, const App
   if (options.before_write) journal.digests = options.before_write(result.path, result.plan);
 
   const SignalHold hold;
+  // A replace or a --stack finds targets holding an earlier recipe's bytes, which the new journal
+  // does not record (it keeps only the originals and the new bytes). Put their originals back
+  // first, under the old journal (or full copy), which knows both: a crash at any point then
+  // leaves only bytes that the journal on disk knows, and `restore` returns the pristine file.
+  bool reset = false;
+  for (PlannedTarget& t : result.plan.targets) {
+    if (equal_bytes(t.current, t.original) || equal_bytes(t.current, t.result)) continue;
+    file.write_at(t.offset, t.original);
+    failpoint("apply.target_reset");
+    t.current = t.original;
+    reset = true;
+  }
+  if (reset) file.sync();
+
   if (options.full_backup && backup.kind == BackupKind::none) {
     copy_file(result.path, result.backup_path);
     result.full_copy_written = true;
@@ -427,7 +479,10 @@ void restore_from_full_copy(const gguf::Model& model, const FileHandle* file, co
   for (const auto& [begin, end] : runs) {
     check_written(*file, begin, copy_bytes(b.subspan(begin, end - begin)), fmt::format("bytes {}-{}", begin, end - 1));
   }
-  if (!options.keep_journal && path_exists(backup.journal_path)) remove_file_durably(backup.journal_path);
+  if (!options.keep_journal && path_exists(backup.journal_path)) {
+    remove_file_durably(backup.journal_path);
+    result.journal_removed = true;
+  }
   result.note = fmt::format("the full copy {} is kept; delete it when you no longer need it", backup.path);
 }
 
@@ -443,6 +498,7 @@ RestoreResult restore(const std::string& model_path, const RestoreOptions& optio
     if (!options.allow_blob) refuse_content_addressed(model_path);
     check_writable(model_path, false);
     file.emplace(lock_model(model_path));
+    remove_stale_temporaries(result.backup_path);
   }
   const gguf::Model model = gguf::Model::open(model_path);
   const Backup backup = load_backup(result.backup_path);
@@ -465,12 +521,15 @@ RestoreResult restore(const std::string& model_path, const RestoreOptions& optio
     if (!options.force || identity.file_size != journal.identity.file_size) {
       throw Error(ErrorCode::state_conflict, model_path, fmt::format("refusing to restore: {}", state.summary),
                   options.force ? "the sizes differ, so the journal's offsets cannot be trusted"
-                                : "check --backup; --force writes the originals anyway");
+                                : "check --backup; --force writes this journal's original bytes anyway, which is "
+                                  "right only if you know the journal belongs to this file");
     }
     result.note = fmt::format("--force: writing originals although {}", state.summary);
   }
+  std::size_t overwritten = 0;  // --force: targets that hold neither the original nor the patched bytes
   for (const JournalTarget& target : journal.targets) {
     const TargetState state = target_state(model, target);
+    overwritten += state == TargetState::other;
     if (state == TargetState::other && !options.force) {
       throw Error(ErrorCode::state_conflict, model_path,
                   fmt::format("refusing to restore: tensor '{}' at byte {} holds neither the original nor the patched "
@@ -481,6 +540,12 @@ RestoreResult restore(const std::string& model_path, const RestoreOptions& optio
     if (state != TargetState::original) {
       result.written.push_back({target.tensor, target.offset, target.original.size(), state});
     }
+  }
+  if (overwritten > 0) {  // loudly: the caller prints a note that starts with --force as a warning
+    const std::string what =
+        fmt::format("{} tensors that hold neither the original nor the patched bytes", overwritten);
+    result.note = result.note.empty() ? fmt::format("--force: writing originals over {}", what)
+                                      : fmt::format("{}, and over {}", result.note, what);
   }
   if (result.written.empty()) {
     result.nothing_to_do = true;

@@ -4,6 +4,7 @@
 #include <utility>
 #include <vector>
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <linux/fs.h>
 #include <sys/file.h>
@@ -160,6 +161,23 @@ void replace_file_atomically(const std::string& path, std::span<const std::byte>
     ::unlink(name.c_str());
     throw;
   }
+}
+
+std::vector<std::string> temporaries_of(const std::string& path) {
+  const std::string dir = parent_directory(path);
+  const auto slash = path.find_last_of('/');
+  const std::string prefix = "." + (slash == std::string::npos ? path : path.substr(slash + 1)) + ".tmp.";
+  std::vector<std::string> found;
+  DIR* listing = ::opendir(dir.c_str());
+  if (listing == nullptr) return found;
+  while (const dirent* entry = ::readdir(listing)) {
+    const std::string_view name = entry->d_name;
+    if (name.starts_with(prefix) && name.size() == prefix.size() + 6) {
+      found.push_back((slash == std::string::npos ? std::string() : dir + "/") + std::string(name));
+    }
+  }
+  ::closedir(listing);
+  return found;
 }
 
 std::string read_small_file(const std::string& path, std::uint64_t limit) {

@@ -9,6 +9,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace f32patch {
 
@@ -56,6 +57,8 @@ void remove_file_durably(const std::string& path);
 // `path`, fsync of the directory. Failpoints "journal.written", "journal.synced" and
 // "journal.renamed" fire between the steps.
 void replace_file_atomically(const std::string& path, std::span<const std::byte> data);
+// Leftover temporaries of replace_file_atomically(path) (".NAME.tmp.XXXXXX" beside it).
+std::vector<std::string> temporaries_of(const std::string& path);
 std::string read_small_file(const std::string& path, std::uint64_t limit);
 // Copies a whole file: reflink (FICLONE) when the file system can, else copy_file_range,
 // else read/write. Checks the free space first. The destination must not exist.

@@ -20,12 +20,14 @@ namespace f32patch::cli {
 
 namespace {
 
-constexpr std::array<Command, 5> k_commands{{
+constexpr std::array<Command, 7> k_commands{{
     {"inspect", "Show a GGUF file's header, layers and patch targets (read-only)", add_inspect},
     {"apply", "Multiply per-layer F32 tensors in place, with a compact backup journal", add_apply},
     {"restore", "Put back the original bytes from the backup journal (or a full-copy backup)", add_restore},
     {"status", "Say whether a file is pristine, patched, partially patched or modified (read-only)", add_status},
     {"recipes", "List the built-in recipes", add_recipes},
+    {"hash", "Print MD5/SHA-256/XXH3 check lines (md5sum -c compatible) or a per-tensor manifest", add_hash},
+    {"verify", "Check files against digests, check files, sidecars or a per-tensor manifest", add_verify},
 }};
 
 constexpr std::string_view k_exit_statuses = R"(Exit status:

@@ -15,6 +15,7 @@
 #include "commands.hpp"
 #include "diagnostics.hpp"
 #include "patch_report.hpp"
+#include "patch_verify.hpp"
 
 namespace f32patch::cli {
 
@@ -38,6 +39,7 @@ struct ApplyCli {
   bool allow_blob = false;
   bool force = false;
   bool restore = false;
+  PatchVerifyOptions verify;
 };
 
 [[noreturn]] void usage(std::string message, std::string hint = "see 'f32patch apply --help'") {
@@ -91,6 +93,7 @@ CommandRunner add_apply(CLI::App& sub, const GlobalOptions& global) {
       ->type_name("OUT.gguf");
   sub.add_flag("--force", cli->force, "With --output: replace an existing output file");
   sub.add_flag("--restore", cli->restore, "Same as 'f32patch restore FILE...'");
+  cli->verify.add_to(sub, true);
 
   return [cli, &global] {
     if (cli->restore) {
@@ -101,6 +104,7 @@ CommandRunner add_apply(CLI::App& sub, const GlobalOptions& global) {
       request.options.allow_blob = cli->allow_blob;
       request.options.force = cli->force;
       request.json = cli->json;
+      request.verify = cli->verify;
       return run_restore(request, global);
     }
     const patch::Recipe recipe = recipe_from(*cli);
@@ -116,16 +120,18 @@ CommandRunner add_apply(CLI::App& sub, const GlobalOptions& global) {
     options.allow_blob = cli->allow_blob;
     options.full_backup = cli->backup_mode == "full";
     options.overwrite_output = cli->force;
+    if (cli->verify.wanted()) options.before_write = make_apply_hook(cli->verify, global);
     return for_each_file(cli->files, [&](const std::string& path) {
       const patch::ApplyResult result = patch::apply(path, recipe, options);
       if (global.verbosity >= 0) {
         if (cli->json) {
           fmt::print("{}\n", apply_json(result, cli->dry_run).dump(2));
         } else {
-          fmt::print("{}", apply_text(result, cli->dry_run));
+          fmt::print("{}{}", apply_text(result, cli->dry_run), digests_text(result.digests));
         }
         std::fflush(stdout);
       }
+      note_published_digests(global, result.path, result.digests);
       return 0;
     });
   };

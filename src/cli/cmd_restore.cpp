@@ -19,16 +19,29 @@ int run_restore(const RestoreRequest& request, const GlobalOptions& global) {
   if (request.files.size() > 1 && !request.options.backup_path.empty()) {
     throw Error(ErrorCode::usage, {}, "--backup names one journal; give one file with it");
   }
+  const bool verify = request.verify.wanted() && !request.options.dry_run;
+  patch::RestoreOptions options = request.options;
+  if (verify) options.keep_journal = true;  // removed only once the digests agree
   return for_each_file(request.files, [&](const std::string& path) {
-    const patch::RestoreResult result = patch::restore(path, request.options);
+    const patch::RestoreResult result = patch::restore(path, options);
     if (request.options.force && !result.note.empty() && result.note.starts_with("--force")) {
       report_warning(global, path, result.note);
     }
+    std::string verified;
+    const bool has_backup = result.kind != patch::BackupKind::none;
+    if (verify && has_backup) verified = verify_restored(result, request.verify, global, !request.options.keep_journal);
     if (global.verbosity >= 0) {
       if (request.json) {
-        fmt::print("{}\n", restore_json(result, request.options.dry_run).dump(2));
+        auto j = restore_json(result, request.options.dry_run);
+        j["verified"] = verify && has_backup;
+        if (verify && has_backup) j["journal_removed"] = !request.options.keep_journal;
+        fmt::print("{}\n", j.dump(2));
       } else {
-        fmt::print("{}", restore_text(result, request.options.dry_run));
+        fmt::print("{}{}", restore_text(result, request.options.dry_run), verified);
+        if (verify && has_backup && !request.options.keep_journal && !result.journal_removed) {
+          fmt::print("journal {} removed\n", result.kind == patch::BackupKind::full_copy ? result.backup_path + ".journal"
+                                                                                     : result.backup_path);
+        }
       }
       std::fflush(stdout);
     }
@@ -48,6 +61,7 @@ CommandRunner add_restore(CLI::App& sub, const GlobalOptions& global) {
   sub.add_flag("--allow-blob", request->options.allow_blob,
                "Edit a file that resolves into a Hugging Face or Ollama content-addressed store");
   sub.add_flag("--json", request->json, "The result as one JSON document per file");
+  request->verify.add_to(sub, false);
   return [request, &global] { return run_restore(*request, global); };
 }
 

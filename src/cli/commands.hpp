@@ -9,6 +9,8 @@
 
 #include <f32patch/patch/engine.hpp>
 
+#include "patch_verify.hpp"
+
 namespace CLI {
 class App;
 }
@@ -31,11 +33,14 @@ CommandRunner add_apply(CLI::App& sub, const GlobalOptions& global);
 CommandRunner add_restore(CLI::App& sub, const GlobalOptions& global);
 CommandRunner add_status(CLI::App& sub, const GlobalOptions& global);
 CommandRunner add_recipes(CLI::App& sub, const GlobalOptions& global);
+CommandRunner add_hash(CLI::App& sub, const GlobalOptions& global);
+CommandRunner add_verify(CLI::App& sub, const GlobalOptions& global);
 
 // restore is also reachable as `apply --restore`.
 struct RestoreRequest {
   std::vector<std::string> files;
   patch::RestoreOptions options;
+  PatchVerifyOptions verify;
   bool json = false;
 };
 int run_restore(const RestoreRequest& request, const GlobalOptions& global);

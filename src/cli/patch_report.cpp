@@ -123,7 +123,8 @@ json apply_json(const patch::ApplyResult& result, bool dry_run) {
          {"backup", result.wrote ? json(result.backup_path) : json(nullptr)},
          {"backup_bytes", result.wrote ? json(result.backup_bytes) : json(nullptr)},
          {"full_copy_written", result.full_copy_written},
-         {"targets", std::move(targets)}};
+         {"targets", std::move(targets)},
+         {"digests", result.digests.empty() ? json(nullptr) : json(result.digests)}};
   return j;
 }
 

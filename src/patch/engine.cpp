@@ -335,6 +335,9 @@ ApplyResult apply(const std::string& model_path, const Recipe& recipe, const App
     const gguf::Model model = gguf::Model::open(model_path);
     const Backup backup = options.output ? Backup{} : load_backup(result.backup_path);
     result.plan = make_plan(model, recipe, backup, options);
+    if (options.before_write && result.plan.kind != PlanKind::unchanged) {
+      result.digests = options.before_write(model_path, result.plan);
+    }
     return result;
   }
 
@@ -375,6 +378,7 @@ ApplyResult apply(const std::string& model_path, const Recipe& recipe, const App
     journal.targets.push_back({t.tensor, t.layer, t.offset, t.original, t.result, t.total_multiplier});
   }
   if (options.before_write) journal.digests = options.before_write(result.path, result.plan);
+  result.digests = journal.digests;
 
   const SignalHold hold;
   // A replace or a --stack finds targets holding an earlier recipe's bytes, which the new journal

@@ -100,7 +100,7 @@ expect_jq '.backup' null
 expect_jq '.targets | length' 11
 f32p apply m.gguf --recipe l25l26 --json
 expect_status 0
-expect_jq 'keys_unsorted | join(",")' "file,action,plan,recipe,replaced,wrote,backup,backup_bytes,full_copy_written,targets"
+expect_jq 'keys_unsorted | join(",")' "file,action,plan,recipe,replaced,wrote,backup,backup_bytes,full_copy_written,targets,digests"
 expect_jq '.file' m.gguf
 expect_jq '.action' apply
 expect_jq '.recipe.name' l25l26
@@ -120,7 +120,7 @@ expect_jq '.targets[0].new_bits' "$(layer_bits m.gguf 25)"
 expect_jq '.targets[1].offset' "$("$F32PATCH" inspect m.gguf --json | jq -r '.layers[26].offset')"
 f32p restore m.gguf --json
 expect_status 0
-expect_jq 'keys_unsorted | join(",")' "file,backup,backup_kind,dry_run,nothing_to_do,written,compared_bytes,journal_removed,note"
+expect_jq 'keys_unsorted | join(",")' "file,backup,backup_kind,dry_run,nothing_to_do,written,compared_bytes,journal_removed,note,verified"
 expect_jq '.backup_kind' journal
 expect_jq '.written | map(.what) | join(",")' "blk.25.layer_output_scale.weight,blk.26.layer_output_scale.weight"
 expect_jq '.written[0].was' patched

@@ -64,8 +64,9 @@ struct ApplyOptions {
   bool allow_blob = false;             // edit a content-addressed store blob anyway
   bool full_backup = false;            // --backup-mode full
   bool overwrite_output = false;
-  // Called under the lock after planning and before any write (apply --verify): may throw to
-  // abort, returns digests to keep in the journal ("original"/"patched" -> algo -> hex).
+  // Called after planning and before any write (apply --verify), under the lock; on a dry run
+  // too, without one. May throw to abort; returns digests to keep in the journal
+  // ("original"/"patched" -> algo -> hex). Not called when the plan changes nothing.
   std::function<std::map<std::string, std::map<std::string, std::string>>(const std::string& path, const Plan&)>
       before_write;
 };
@@ -77,6 +78,8 @@ struct ApplyResult {
   std::uint64_t backup_bytes = 0;
   bool full_copy_written = false;
   bool wrote = false;
+  // What before_write returned (also kept in the journal): "original"/"patched" -> algo -> hex.
+  std::map<std::string, std::map<std::string, std::string>> digests;
 };
 
 // Throws Error: usage (bad recipe for this model), invalid_gguf, io, state_conflict.

@@ -2,7 +2,8 @@
 # The main job, end to end, on a generated Gemma-4-31B-shaped model:
 # installs what is missing, builds f32patch, writes a sparse 7.7 GB demo GGUF (the real header
 # layout: 833 tensors, 262,144 tokens, 514,906 merges; quantized weights left as holes, so it
-# costs ~25 MB of disk) and runs f32patch on it.
+# costs ~25 MB of disk) and runs the main job on it: inspect, hash, apply L25+L26 x1.5 with
+# digests, status, verify, restore with proof of the round trip, verify again.
 # Usage: scripts/demo.sh [DIR]     (default DIR: /tmp/f32patch-demo)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -46,14 +47,22 @@ before=$(md5sum "$model" | cut -d' ' -f1)
 
 show inspect "$model"
 show_jq '{file, tensor_count, block_count, data_offset, layer_25: .layers[25]}' inspect "$model" --json
-show apply "$model" --layers 25,26 --scale 1.5
+# the pristine file's MD5, as a sidecar that verify picks up by itself (md5sum -c reads it too)
+printf '\n$ f32patch hash %s > %s.md5\n' "$model" "$model" >&2
+"$f32patch" hash "$model" > "$model.md5"
+cat "$model.md5" >&2
+show apply "$model" --layers 25,26 --scale 1.5 --verify
 show apply "$model" --recipe l25l26
 show status "$model"
 show_jq '[.layers[24,25,26,27] | {layer, value, bits}]' inspect "$model" --json
-show restore "$model"
+show verify "$model"
+show restore "$model" --verify
 show status "$model"
+show verify "$model"
 
 after=$(md5sum "$model" | cut -d' ' -f1)
+printf '\n$ md5sum -c %s.md5\n' "$model" >&2
+md5sum -c "$model.md5" >&2
 printf '\nmd5 before apply: %s\nmd5 after restore: %s\n' "$before" "$after" >&2
 if [ "$before" != "$after" ]; then
   echo "demo: FAILED: restore did not bring back the original bytes" >&2

@@ -1,6 +1,8 @@
 #include <f32patch/util/file.hpp>
 
+#include <algorithm>
 #include <cerrno>
+#include <cstdlib>
 #include <utility>
 #include <vector>
 
@@ -98,8 +100,11 @@ std::uint64_t FileHandle::size() const {
   return static_cast<std::uint64_t>(st.st_size);
 }
 
-bool FileHandle::try_lock_exclusive() const {
-  while (::flock(m_fd, LOCK_EX | LOCK_NB) != 0) {
+bool FileHandle::try_lock_exclusive() const { return try_lock(LOCK_EX); }
+bool FileHandle::try_lock_shared() const { return try_lock(LOCK_SH); }
+
+bool FileHandle::try_lock(int operation) const {
+  while (::flock(m_fd, operation | LOCK_NB) != 0) {
     if (errno == EINTR) continue;
     if (errno == EWOULDBLOCK) return false;
     throw_io_error(m_path, "cannot lock", errno);
@@ -197,48 +202,127 @@ std::uint64_t free_space(const std::string& path) {
   return static_cast<std::uint64_t>(vfs.f_bavail) * vfs.f_frsize;
 }
 
-void copy_file(const std::string& from, const std::string& to) {
-  const FileHandle in = FileHandle::open(from, O_RDONLY);
-  const std::uint64_t size = in.size();
-  FileHandle out = FileHandle::open(to, O_WRONLY | O_CREAT | O_EXCL, 0644);
-  try {
-    if (::ioctl(out.fd(), FICLONE, in.fd()) == 0) {
-      out.sync();
-      return;
-    }
-    const std::uint64_t available = free_space(parent_directory(to));
-    if (available < size) {
-      throw Error(ErrorCode::io, to,
-                  fmt::format("not enough free space for a full copy: {} bytes needed, {} available", size, available));
-    }
-    std::uint64_t done = 0;
-    bool use_copy_range = true;
-    std::vector<std::byte> buffer;
-    while (done < size) {
-      if (use_copy_range) {
-        const ssize_t n = ::copy_file_range(in.fd(), nullptr, out.fd(), nullptr, size - done, 0);
-        if (n > 0) {
-          done += static_cast<std::uint64_t>(n);
-          continue;
-        }
-        if (n < 0 && errno == EINTR) continue;
-        if (n < 0 && errno != EXDEV && errno != ENOSYS && errno != EOPNOTSUPP && errno != EINVAL) {
-          throw_io_error(to, "cannot copy", errno);
-        }
-        use_copy_range = false;
-        buffer.resize(8u << 20);
+namespace {
+
+// A hidden temporary name beside `path`, created exclusively: ".NAME.tmp.XXXXXX".
+FileHandle make_temporary_beside(const std::string& path, unsigned mode) {
+  const auto slash = path.find_last_of('/');
+  const std::string prefix = slash == std::string::npos ? std::string() : path.substr(0, slash + 1);
+  const std::string base = slash == std::string::npos ? path : path.substr(slash + 1);
+  std::string name = prefix + "." + base + ".tmp.XXXXXX";
+  const int fd = ::mkstemp(name.data());
+  if (fd < 0) throw_io_error(path, "cannot create a temporary file beside it", errno);
+  FileHandle temp = FileHandle::adopt(fd, name);
+  if (::fchmod(temp.fd(), static_cast<mode_t>(mode)) != 0) {
+    ::unlink(name.c_str());
+    throw_io_error(name, "cannot set permissions", errno);
+  }
+  return temp;
+}
+
+void copy_contents(const FileHandle& in, const FileHandle& out, std::uint64_t size) {
+  if (::ioctl(out.fd(), FICLONE, in.fd()) == 0) return;
+  const std::uint64_t available = free_space(parent_directory(out.path()));
+  if (available < size) {
+    throw Error(ErrorCode::io, out.path(),
+                fmt::format("not enough free space for a full copy: {} bytes needed, {} available", size, available));
+  }
+  std::uint64_t done = 0;
+  bool use_copy_range = true;
+  std::vector<std::byte> buffer;
+  while (done < size) {
+    if (use_copy_range) {
+      const ssize_t n = ::copy_file_range(in.fd(), nullptr, out.fd(), nullptr, size - done, 0);
+      if (n > 0) {
+        done += static_cast<std::uint64_t>(n);
+        continue;
       }
-      const std::size_t chunk = static_cast<std::size_t>(std::min<std::uint64_t>(buffer.size(), size - done));
-      in.read_at(done, std::span(buffer).first(chunk));
-      out.write_at(done, std::span(buffer).first(chunk));
-      done += chunk;
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0 && errno != EXDEV && errno != ENOSYS && errno != EOPNOTSUPP && errno != EINVAL) {
+        throw_io_error(out.path(), "cannot copy", errno);
+      }
+      use_copy_range = false;
+      buffer.resize(8u << 20);
     }
+    const std::size_t chunk = static_cast<std::size_t>(std::min<std::uint64_t>(buffer.size(), size - done));
+    in.read_at(done, std::span(buffer).first(chunk));
+    out.write_at(done, std::span(buffer).first(chunk));
+    done += chunk;
+  }
+}
+
+}  // namespace
+
+TemporaryCopy::TemporaryCopy(const std::string& from, const std::string& to) : m_to(to) {
+  const FileHandle in = FileHandle::open(from, O_RDONLY);
+  FileHandle out = make_temporary_beside(to, 0644);
+  m_path = out.path();
+  m_artefact.emplace(m_path);
+  try {
+    copy_contents(in, out, in.size());
+    failpoint("copy.written");
     out.sync();
     out.close();
   } catch (...) {
-    ::unlink(to.c_str());
+    m_artefact.reset();
+    ::unlink(m_path.c_str());
     throw;
   }
+}
+
+TemporaryCopy::~TemporaryCopy() {
+  if (m_committed) return;
+  ::unlink(m_path.c_str());
+  m_artefact.reset();
+}
+
+void TemporaryCopy::commit() {
+  // link() refuses an existing name, where rename() would silently replace it; file systems
+  // without hard links get a rename after an existence check.
+  if (::link(m_path.c_str(), m_to.c_str()) == 0) {
+    m_committed = true;
+    ::unlink(m_path.c_str());
+  } else if (errno == EEXIST) {
+    throw_io_error(m_to, "appeared while the copy was being made; not replacing it", errno);
+  } else if (errno == EPERM || errno == EOPNOTSUPP || errno == ENOSYS) {
+    if (path_exists(m_to)) throw_io_error(m_to, "appeared while the copy was being made; not replacing it", EEXIST);
+    if (::rename(m_path.c_str(), m_to.c_str()) != 0) throw_io_error(m_to, "cannot rename the copy into place", errno);
+    m_committed = true;
+  } else {
+    throw_io_error(m_to, "cannot create", errno);
+  }
+  m_artefact.reset();
+  sync_directory(parent_directory(m_to));
+}
+
+std::string canonical_path(const std::string& path) {
+  if (char* resolved = ::realpath(path.c_str(), nullptr)) {
+    std::string out(resolved);
+    std::free(resolved);
+    return out;
+  }
+  const auto slash = path.find_last_of('/');
+  const std::string dir = slash == std::string::npos ? std::string(".") : (slash == 0 ? std::string("/") : path.substr(0, slash));
+  const std::string base = slash == std::string::npos ? path : path.substr(slash + 1);
+  if (char* resolved = ::realpath(dir.c_str(), nullptr)) {
+    std::string out(resolved);
+    std::free(resolved);
+    return out == "/" ? "/" + base : out + "/" + base;
+  }
+  return path;
+}
+
+bool same_file(const std::string& a, const std::string& b) {
+  if (canonical_path(a) == canonical_path(b)) return true;
+  struct stat sa {}, sb {};
+  return ::stat(a.c_str(), &sa) == 0 && ::stat(b.c_str(), &sb) == 0 && sa.st_dev == sb.st_dev &&
+         sa.st_ino == sb.st_ino;
+}
+
+std::uint64_t hard_link_count(const std::string& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) return 0;
+  return static_cast<std::uint64_t>(st.st_nlink);
 }
 
 }  // namespace f32patch

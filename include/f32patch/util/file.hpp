@@ -6,10 +6,13 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include <f32patch/util/artefact.hpp>
 
 namespace f32patch {
 
@@ -39,9 +42,13 @@ class FileHandle {
   std::uint64_t size() const;
   // Takes an exclusive advisory lock (flock) without waiting; false when another holder has it.
   bool try_lock_exclusive() const;
+  // A shared lock (readers of a file that an apply must not change meanwhile), without waiting.
+  bool try_lock_shared() const;
   void close();
 
  private:
+  bool try_lock(int operation) const;
+
   int m_fd = -1;
   std::string m_path;
 };
@@ -60,9 +67,38 @@ void replace_file_atomically(const std::string& path, std::span<const std::byte>
 // Leftover temporaries of replace_file_atomically(path) (".NAME.tmp.XXXXXX" beside it).
 std::vector<std::string> temporaries_of(const std::string& path);
 std::string read_small_file(const std::string& path, std::uint64_t limit);
-// Copies a whole file: reflink (FICLONE) when the file system can, else copy_file_range,
-// else read/write. Checks the free space first. The destination must not exist.
-void copy_file(const std::string& from, const std::string& to);
+// A whole-file copy in progress: a hidden temporary file beside its destination
+// (".NAME.tmp.XXXXXX"). Until commit() renames it into place it is removed when the object is
+// destroyed, and when SIGINT, SIGTERM or SIGHUP arrive (TemporaryArtefact), so neither an error
+// nor Ctrl-C leaves a multi-GB leftover behind.
+class TemporaryCopy {
+ public:
+  // Copies `from` beside `to`: reflink (FICLONE) when the file system can, else
+  // copy_file_range, else read/write, after checking the free space. Synced before it returns.
+  TemporaryCopy(const std::string& from, const std::string& to);
+  TemporaryCopy(const TemporaryCopy&) = delete;
+  TemporaryCopy& operator=(const TemporaryCopy&) = delete;
+  ~TemporaryCopy();
+
+  const std::string& path() const noexcept { return m_path; }
+  // Renames the copy over `to` (refusing if `to` appeared meanwhile) and syncs the directory.
+  void commit();
+
+ private:
+  std::string m_path;
+  std::string m_to;
+  bool m_committed = false;
+  std::optional<TemporaryArtefact> m_artefact;
+};
+
+// The path with symlinks resolved (realpath); for a path that does not exist yet, its
+// directory resolved and its name appended. Never throws: falls back to the path as given.
+std::string canonical_path(const std::string& path);
+// True when both name the same file: the same canonical path, or (both existing) the same
+// device and inode, which also catches hard links.
+bool same_file(const std::string& a, const std::string& b);
+// How many hard links the file has (st_nlink), 0 when it cannot be examined.
+std::uint64_t hard_link_count(const std::string& path);
 // Free bytes for an unprivileged writer on the file system holding `path`.
 std::uint64_t free_space(const std::string& path);
 

@@ -16,6 +16,7 @@
 #include "diagnostics.hpp"
 #include "patch_report.hpp"
 #include "patch_verify.hpp"
+#include "same_file_guard.hpp"
 
 namespace f32patch::cli {
 
@@ -91,12 +92,18 @@ CommandRunner add_apply(CLI::App& sub, const GlobalOptions& global) {
       ->capture_default_str();
   sub.add_option("--output,-o", cli->output, "Write a patched copy here and leave FILE untouched (one file only)")
       ->type_name("OUT.gguf");
-  sub.add_flag("--force", cli->force, "With --output: replace an existing output file");
+  sub.add_flag("--force", cli->force,
+               "With --output: replace an existing output file and its backup; with --restore: as restore --force");
   sub.add_flag("--restore", cli->restore, "Same as 'f32patch restore FILE...'");
   cli->verify.add_to(sub, true);
 
   return [cli, &global] {
     if (cli->restore) {
+      if (!cli->layers.empty() || !cli->scale.empty() || !cli->set.empty() || !cli->recipe.empty() ||
+          !cli->tensor.empty() || !cli->output.empty() || cli->stack) {
+        usage("--restore puts the original bytes back; it takes no recipe, --tensor, --output or --stack",
+              "see 'f32patch restore --help'");
+      }
       RestoreRequest request;
       request.files = cli->files;
       request.options.backup_path = cli->backup;
@@ -121,8 +128,11 @@ CommandRunner add_apply(CLI::App& sub, const GlobalOptions& global) {
     options.full_backup = cli->backup_mode == "full";
     options.overwrite_output = cli->force;
     if (cli->verify.wanted()) options.before_write = make_apply_hook(cli->verify, global);
+    SameFileGuard guard;
     return for_each_file(cli->files, [&](const std::string& path) {
+      guard.admit(path);
       const patch::ApplyResult result = patch::apply(path, recipe, options);
+      for (const std::string& warning : result.warnings) report_warning(global, path, warning);
       if (global.verbosity >= 0) {
         if (cli->json) {
           fmt::print("{}\n", apply_json(result, cli->dry_run).dump(2));

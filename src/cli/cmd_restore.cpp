@@ -7,11 +7,13 @@
 #include <fmt/format.h>
 
 #include <f32patch/patch/engine.hpp>
+#include <f32patch/patch/state.hpp>
 #include <f32patch/util/error.hpp>
 
 #include "commands.hpp"
 #include "diagnostics.hpp"
 #include "patch_report.hpp"
+#include "same_file_guard.hpp"
 
 namespace f32patch::cli {
 
@@ -22,11 +24,19 @@ int run_restore(const RestoreRequest& request, const GlobalOptions& global) {
   const bool verify = request.verify.wanted() && !request.options.dry_run;
   patch::RestoreOptions options = request.options;
   if (verify) options.keep_journal = true;  // removed only once the digests agree
+  SameFileGuard guard;
   return for_each_file(request.files, [&](const std::string& path) {
+    guard.admit(path);
+    if (verify) {
+      const std::string backup_path =
+          options.backup_path.empty() ? patch::default_backup_path(path) : options.backup_path;
+      require_verifiable(path, patch::load_backup(backup_path));
+    }
     const patch::RestoreResult result = patch::restore(path, options);
     if (request.options.force && !result.note.empty() && result.note.starts_with("--force")) {
       report_warning(global, path, result.note);
     }
+    for (const std::string& warning : result.warnings) report_warning(global, path, warning);
     std::string verified;
     const bool has_backup = result.kind != patch::BackupKind::none;
     if (verify && has_backup) verified = verify_restored(result, request.verify, global, !request.options.keep_journal);
@@ -34,11 +44,12 @@ int run_restore(const RestoreRequest& request, const GlobalOptions& global) {
       if (request.json) {
         auto j = restore_json(result, request.options.dry_run);
         j["verified"] = verify && has_backup;
-        if (verify && has_backup) j["journal_removed"] = !request.options.keep_journal;
+        if (verify && has_backup) j["journal_removed"] = !request.options.keep_journal && !result.journal_kept_for_other;
         fmt::print("{}\n", j.dump(2));
       } else {
         fmt::print("{}{}", restore_text(result, request.options.dry_run), verified);
-        if (verify && has_backup && !request.options.keep_journal && !result.journal_removed) {
+        if (verify && has_backup && !request.options.keep_journal && !result.journal_removed &&
+            !result.journal_kept_for_other) {
           fmt::print("journal {} removed\n", result.kind == patch::BackupKind::full_copy ? result.backup_path + ".journal"
                                                                                      : result.backup_path);
         }

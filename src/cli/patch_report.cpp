@@ -57,21 +57,28 @@ std::string apply_text(const patch::ApplyResult& result, bool dry_run) {
   const patch::Plan& plan = result.plan;
   std::string out;
   const std::string label = recipe_label(plan.recipe);
+  const bool copy = !result.source.empty();
+  const std::string where = copy ? fmt::format("{} (copy of {})", result.path, result.source) : result.path;
   switch (plan.kind) {
     case patch::PlanKind::unchanged: {
       const std::string applied_as = plan.history.empty() || plan.history.front().name == plan.recipe.name
                                          ? std::string()
                                          : fmt::format(" (applied as {})", plan.history.front().name);
-      append(out, "{}: {} is already applied{}; nothing to do\n", result.path, label, applied_as);
-      return out;
+      if (!copy) {
+        append(out, "{}: {} is already applied{}; nothing to do\n", where, label, applied_as);
+        return out;
+      }
+      append(out, "{}: {} is already applied to the input{}; the copy {} it\n", where, label, applied_as,
+          dry_run ? "would carry" : "carries");
+      break;
     }
-    case patch::PlanKind::fresh: append(out, "{}: {} {}\n", result.path, dry_run ? "would apply" : "applied", label); break;
+    case patch::PlanKind::fresh: append(out, "{}: {} {}\n", where, dry_run ? "would apply" : "applied", label); break;
     case patch::PlanKind::replace:
-      append(out, "{}: {} {}, replacing {} (re-based on the original values)\n", result.path, dry_run ? "would apply" : "applied",
+      append(out, "{}: {} {}, replacing {} (re-based on the original values)\n", where, dry_run ? "would apply" : "applied",
           label, plan.replaced);
       break;
     case patch::PlanKind::stack:
-      append(out, "{}: {} {} on top of what is there (--stack)\n", result.path, dry_run ? "would stack" : "stacked", label);
+      append(out, "{}: {} {} on top of what is there (--stack)\n", where, dry_run ? "would stack" : "stacked", label);
       break;
   }
   std::size_t width = 6;
@@ -115,6 +122,7 @@ json apply_json(const patch::ApplyResult& result, bool dry_run) {
                        {"new_bits", hex_bits(next.bits)}});
   }
   json j{{"file", result.path},
+         {"source", result.source.empty() ? json(nullptr) : json(result.source)},
          {"action", dry_run && plan.kind != patch::PlanKind::unchanged ? std::string("dry-run") : std::string(patch::to_string(plan.kind))},
          {"plan", patch::to_string(plan.kind)},
          {"recipe", recipe_json(plan.recipe)},

@@ -154,7 +154,33 @@ std::string verify_restored(const patch::RestoreResult& result, const PatchVerif
                             const GlobalOptions& global, bool remove_journal) {
   std::string out;
   const bool progress = progress_wanted(global);
-  if (result.kind == patch::BackupKind::full_copy) {
+  const std::string journal_path =
+      result.kind == patch::BackupKind::full_copy ? result.backup_path + ".journal" : result.backup_path;
+  const bool may_remove = remove_journal && !result.journal_kept_for_other;
+  const auto recorded = result.digests.find("original");
+  if (recorded != result.digests.end() && !recorded->second.empty()) {
+    // The digests apply --verify recorded of the original: the proof that holds even when the
+    // backup itself (a full copy) was damaged since.
+    std::vector<Algorithm> algorithms;
+    for (const auto& [name, hex] : recorded->second) {
+      if (const auto algorithm = verify::algorithm_from_name(name)) algorithms.push_back(*algorithm);
+    }
+    const auto now = hash_path(result.path, algorithms, progress);
+    for (const auto& digest : now.original) {
+      const std::string name(verify::info(digest.algorithm).name);
+      const std::string& want = recorded->second.at(name);
+      if (digest.hex != want) {
+        throw Error(ErrorCode::mismatch, result.path,
+                    fmt::format("after the restore its {} is {}, but the journal recorded {} for the original; the "
+                                "journal {} is kept",
+                                name, digest.hex, want, journal_path),
+                    result.kind == patch::BackupKind::full_copy
+                        ? "the full copy differs from the original apply saw: it or the model changed since"
+                        : "something besides the patched tensors differs from the file apply saw");
+      }
+      append(out, "verified {:<7}  {}  (equals the original)\n", name, digest.hex);
+    }
+  } else if (result.kind == patch::BackupKind::full_copy) {
     const std::vector<Algorithm> algorithms = verify::parse_algorithm_list(options.algorithms);
     const auto mine = hash_path(result.path, algorithms, progress);
     const auto copy = hash_path(result.backup_path, algorithms, progress);
@@ -167,37 +193,26 @@ std::string verify_restored(const patch::RestoreResult& result, const PatchVerif
       }
       append(out, "verified {:<7}  {}  (equals the full copy)\n", name, mine.original[i].hex);
     }
-    const std::string journal = result.backup_path + ".journal";
-    if (remove_journal && path_exists(journal)) remove_file_durably(journal);
-    return out;
+  } else {
+    // run_restore refuses this before anything is written; reaching it is a caller bug.
+    throw Error(ErrorCode::usage, result.path, "restore --verify: the journal records no digests to compare with");
   }
-  const auto recorded = result.digests.find("original");
-  if (recorded == result.digests.end() || recorded->second.empty()) {
-    report_warning(global, result.path,
-                   "the journal records no digests (apply ran without --verify); the restored bytes were checked, "
-                   "but there is no whole-file digest to compare");
-    if (remove_journal) remove_file_durably(result.backup_path);
-    return out;
-  }
-  std::vector<Algorithm> algorithms;
-  for (const auto& [name, hex] : recorded->second) {
-    if (const auto algorithm = verify::algorithm_from_name(name)) algorithms.push_back(*algorithm);
-  }
-  const auto now = hash_path(result.path, algorithms, progress);
-  for (const auto& digest : now.original) {
-    const std::string name(verify::info(digest.algorithm).name);
-    const std::string& want = recorded->second.at(name);
-    if (digest.hex != want) {
-      throw Error(ErrorCode::mismatch, result.path,
-                  fmt::format("after the restore its {} is {}, but the journal recorded {} for the original; the "
-                              "journal {} is kept",
-                              name, digest.hex, want, result.backup_path),
-                  "something besides the patched tensors differs from the file apply saw");
-    }
-    append(out, "verified {:<7}  {}  (equals the original)\n", name, digest.hex);
-  }
-  if (remove_journal) remove_file_durably(result.backup_path);
+  if (may_remove && path_exists(journal_path)) remove_file_durably(journal_path);
   return out;
+}
+
+void require_verifiable(const std::string& path, const patch::Backup& backup) {
+  if (backup.kind != patch::BackupKind::journal) return;  // none: nothing to restore; full copy: compared
+  const auto& digests = backup.journal->digests;
+  const auto recorded = digests.find("original");
+  if (recorded != digests.end() && !recorded->second.empty()) return;
+  throw Error(ErrorCode::usage, path,
+              fmt::format("restore --verify has nothing to prove the result against: the journal {} records no "
+                          "digests (apply ran without --verify); nothing was written",
+                          backup.journal_path),
+              fmt::format("run 'f32patch restore {0}' without --verify, then 'f32patch verify {0} --sha256 HEX' "
+                          "against a digest you trust (the model's download page shows one)",
+                          path));
 }
 
 }  // namespace f32patch::cli

@@ -73,7 +73,10 @@ std::string utc_now() {
 }
 
 // Every element of `base` times `multiplier`, computed in double and rounded to the nearest F32.
-Bytes multiply(const Bytes& base, double multiplier, ByteOrder order, const std::string& path, const std::string& tensor) {
+// A non-finite result is always refused; a non-zero value rounding to zero (a multiplier too
+// small for F32) only with allow_zero, the same permission zero multipliers need.
+Bytes multiply(const Bytes& base, double multiplier, ByteOrder order, bool allow_zero, const std::string& path,
+               const std::string& tensor) {
   Bytes out(base.size());
   for (std::size_t i = 0; i + 4 <= base.size(); i += 4) {
     const float value = load<float>(base.data() + i, order);
@@ -85,9 +88,25 @@ Bytes multiply(const Bytes& base, double multiplier, ByteOrder order, const std:
                               format_multiplier(multiplier), product),
                   "llama.cpp rejects NaN and infinity (--check-tensors); f32patch will not write them");
     }
+    if (result == 0.0f && value != 0.0f && !allow_zero) {
+      throw Error(ErrorCode::usage, path,
+                  fmt::format("tensor '{}' element {}: {} x {} = {} rounds to zero in F32, erasing the value", tensor,
+                              i / 4, value, format_multiplier(multiplier), product),
+                  "pass --allow-nonpositive if that is what you want");
+    }
     store(out.data() + i, result, order);
   }
   return out;
+}
+
+// original -> current, as a multiplier: the ratio of the first non-zero element (for a
+// journal's record of what another tool did, which left no multiplier behind).
+double observed_ratio(const Bytes& original, const Bytes& current, ByteOrder order) {
+  for (std::size_t i = 0; i + 4 <= original.size() && i + 4 <= current.size(); i += 4) {
+    const float before = load<float>(original.data() + i, order);
+    if (before != 0.0f) return static_cast<double>(load<float>(current.data() + i, order)) / static_cast<double>(before);
+  }
+  return 1.0;
 }
 
 bool mode_is_read_only(const struct stat& st) { return (st.st_mode & 0222) == 0; }
@@ -178,7 +197,9 @@ void refuse_content_addressed(const std::string& path) {
   const std::string base = real.substr(slash + 1);
   const std::string parent = real.substr(0, slash);
   const bool hf_blob = parent.ends_with("/blobs") && base.size() == 64 && is_hex(base);
-  const bool ollama_blob = base.starts_with("sha256-") && base.size() == 7 + 64 && is_hex(base.substr(7));
+  // Ollama names blobs sha256-<hex>; releases before 0.1.33 wrote sha256:<hex>.
+  const bool ollama_blob = (base.starts_with("sha256-") || base.starts_with("sha256:")) && base.size() == 7 + 64 &&
+                           is_hex(base.substr(7));
   if (!hf_blob && !ollama_blob) return;
   throw Error(ErrorCode::state_conflict, path,
               fmt::format("resolves to {}, a content-addressed {} blob: its name is the hash of its bytes and other "
@@ -249,8 +270,14 @@ Plan make_plan(const gguf::Model& model, const Recipe& recipe, const Backup& bac
     target.current = copy_bytes(model.bytes().subspan(static_cast<std::size_t>(tensor.file_offset), static_cast<std::size_t>(tensor.byte_size)));
     target.base = options.stack ? target.current : target.original;
     const JournalTarget* recorded = journal ? journal->find(tensor.name) : nullptr;
-    target.total_multiplier = options.stack && recorded ? recorded->multiplier * m.multiplier : m.multiplier;
-    target.result = multiply(target.base, m.multiplier, model.byte_order(), path, tensor.name);
+    if (options.stack) {
+      const double before = recorded != nullptr ? recorded->multiplier
+                                                : observed_ratio(target.original, target.current, model.byte_order());
+      target.total_multiplier = before * m.multiplier;
+    } else {
+      target.total_multiplier = m.multiplier;
+    }
+    target.result = multiply(target.base, m.multiplier, model.byte_order(), options.allow_nonpositive, path, tensor.name);
     plan.targets.push_back(std::move(target));
   }
 
@@ -299,6 +326,7 @@ Plan make_plan(const gguf::Model& model, const Recipe& recipe, const Backup& bac
       target.base = target.current;
       target.in_recipe = false;
       target.result = options.stack ? target.current : target.original;
+      target.total_multiplier = options.stack ? observed_ratio(target.original, target.current, model.byte_order()) : 1.0;
       plan.targets.push_back(std::move(target));
     }
   }
@@ -326,14 +354,78 @@ Plan make_plan(const gguf::Model& model, const Recipe& recipe, const Backup& bac
   return plan;
 }
 
-ApplyResult apply(const std::string& model_path, const Recipe& recipe, const ApplyOptions& options) {
+namespace {
+
+// The names each target's bytes came from: the recipes of the history that cover its tensor.
+std::string recipes_of(const std::string& tensor, const std::vector<JournalRecipe>& history) {
+  std::vector<std::string> names;
+  for (const JournalRecipe& r : history) {
+    for (const LayerMultiplier& m : r.multipliers) {
+      if (tensor == fmt::format("blk.{}.{}", m.layer, r.tensor_suffix)) {
+        names.push_back(r.name);
+        break;
+      }
+    }
+  }
+  return names.empty() ? std::string("(another tool)") : fmt::format("{}", fmt::join(names, " + "));
+}
+
+// The journal of a planned apply. Targets that an earlier recipe had changed and this one puts
+// back are left out: they hold their original bytes before the journal is written.
+Journal journal_for(const gguf::Model& model, const Plan& plan, const std::string& model_path) {
+  Journal journal;
+  journal.identity = model_identity(model);
+  journal.model_path = canonical_path(model_path);
+  journal.byte_order = model.byte_order() == ByteOrder::little ? "little" : "big";
+  journal.created = utc_now();
+  journal.tool = "f32patch " F32PATCH_VERSION;
+  journal.recipes = plan.history;
+  for (const PlannedTarget& t : plan.targets) {
+    if (!t.in_recipe && equal_bytes(t.result, t.original)) continue;
+    journal.targets.push_back(
+        {t.tensor, t.layer, t.offset, t.original, t.result, t.total_multiplier, recipes_of(t.tensor, plan.history)});
+  }
+  return journal;
+}
+
+[[noreturn]] void refuse_collision(const std::string& path, std::string_view role, const std::string& other,
+                                   std::string_view other_role) {
+  throw Error(ErrorCode::usage, path, fmt::format("{} is {} ({})", role, other_role, other),
+              "choose another path; f32patch will not write a file over the one it reads from or keeps as a backup");
+}
+
+// The backup must be neither the model nor (for --output) the input or the input's backup.
+void check_backup_path(const std::string& model_path, const std::string& backup_path) {
+  if (same_file(backup_path, model_path)) refuse_collision(backup_path, "the backup path", model_path, "the model itself");
+  if (same_file(backup_path + ".journal", model_path)) {
+    refuse_collision(backup_path, "the backup's journal path", model_path, "the model itself");
+  }
+}
+
+void warn_about_links(const std::string& path, ApplyResult& result) {
+  const std::uint64_t links = hard_link_count(path);
+  if (links > 1) {
+    result.warnings.push_back(fmt::format(
+        "has {} hard links: its journal lives beside this name only, so apply and restore it through this name "
+        "(through another name f32patch cannot see the journal and would multiply again)",
+        links));
+  }
+}
+
+ApplyResult apply_in_place(const std::string& model_path, const Recipe& recipe, const ApplyOptions& options) {
   ApplyResult result;
-  result.path = options.output.value_or(model_path);
-  result.backup_path = options.backup_path.empty() ? default_backup_path(result.path) : options.backup_path;
+  result.path = model_path;
+  result.backup_path = options.backup_path.empty() ? default_backup_path(model_path) : options.backup_path;
+  check_backup_path(model_path, result.backup_path);
+  // Every refusal the real run would meet comes before the plan, so a dry run meets it too.
+  if (!options.allow_blob) refuse_content_addressed(model_path);
+  check_writable(model_path, false);
+  check_writable(parent_directory(result.backup_path), true);
+  warn_about_links(model_path, result);
 
   if (options.dry_run) {
     const gguf::Model model = gguf::Model::open(model_path);
-    const Backup backup = options.output ? Backup{} : load_backup(result.backup_path);
+    const Backup backup = load_backup(result.backup_path);
     result.plan = make_plan(model, recipe, backup, options);
     if (options.before_write && result.plan.kind != PlanKind::unchanged) {
       result.digests = options.before_write(model_path, result.plan);
@@ -341,44 +433,25 @@ ApplyResult apply(const std::string& model_path, const Recipe& recipe, const App
     return result;
   }
 
-  if (options.output) {
-    if (path_exists(*options.output) && !options.overwrite_output) {
-      throw Error(ErrorCode::state_conflict, *options.output, "already exists; f32patch will not overwrite it",
-                  "choose another --output, or pass --force");
-    }
-    if (path_exists(result.backup_path) && !options.overwrite_output) {
-      throw Error(ErrorCode::state_conflict, result.backup_path, "already exists beside the --output file",
-                  "remove it, choose another --output, or pass --force to replace both");
-    }
-    gguf::Model::open(model_path);  // refuse a broken input before copying it
-    // --force: the old output and the backup that belongs to it are replaced together.
-    for (const std::string& stale : {*options.output, result.backup_path, result.backup_path + ".journal"}) {
-      if (path_exists(stale)) remove_file_durably(stale);
-    }
-    copy_file(model_path, *options.output);
-  }
-  if (!options.allow_blob) refuse_content_addressed(result.path);
-  check_writable(result.path, false);
-  check_writable(parent_directory(result.backup_path), true);
-
-  const FileHandle file = lock_model(result.path);
+  const FileHandle file = lock_model(model_path);
   remove_stale_temporaries(result.backup_path);
-  const gguf::Model model = gguf::Model::open(result.path);
+  const gguf::Model model = gguf::Model::open(model_path);
   Backup backup = load_backup(result.backup_path);
   result.plan = make_plan(model, recipe, backup, options);
   if (result.plan.kind == PlanKind::unchanged) return result;
 
-  Journal journal;
-  journal.identity = model_identity(model);
-  journal.byte_order = model.byte_order() == ByteOrder::little ? "little" : "big";
-  journal.created = utc_now();
-  journal.tool = "f32patch " F32PATCH_VERSION;
-  journal.recipes = result.plan.history;
-  for (const PlannedTarget& t : result.plan.targets) {
-    journal.targets.push_back({t.tensor, t.layer, t.offset, t.original, t.result, t.total_multiplier});
-  }
-  if (options.before_write) journal.digests = options.before_write(result.path, result.plan);
+  Journal journal = journal_for(model, result.plan, model_path);
+  if (options.before_write) journal.digests = options.before_write(model_path, result.plan);
   result.digests = journal.digests;
+
+  // The full copy comes before any byte changes and before signals are held: it is the slow
+  // part, and Ctrl-C during it must leave the model untouched (and no half copy behind).
+  if (options.full_backup && backup.kind == BackupKind::none) {
+    TemporaryCopy copy(model_path, result.backup_path);
+    copy.commit();
+    result.full_copy_written = true;
+    backup.kind = BackupKind::full_copy;
+  }
 
   const SignalHold hold;
   // A replace or a --stack finds targets holding an earlier recipe's bytes, which the new journal
@@ -395,11 +468,6 @@ ApplyResult apply(const std::string& model_path, const Recipe& recipe, const App
   }
   if (reset) file.sync();
 
-  if (options.full_backup && backup.kind == BackupKind::none) {
-    copy_file(result.path, result.backup_path);
-    result.full_copy_written = true;
-    backup.kind = BackupKind::full_copy;
-  }
   const std::string journal_path =
       backup.kind == BackupKind::full_copy ? result.backup_path + ".journal" : result.backup_path;
   const std::string text = journal.to_json();
@@ -419,6 +487,93 @@ ApplyResult apply(const std::string& model_path, const Recipe& recipe, const App
   for (const PlannedTarget& t : result.plan.targets) check_written(file, t.offset, t.result, fmt::format("tensor '{}'", t.tensor));
   result.wrote = true;
   return result;
+}
+
+// --output: the input is only read. The plan is made against the input and its own journal, so
+// a patched input gives a copy equal to the recipe applied to the pristine file, and the copy's
+// journal records the true originals.
+ApplyResult apply_to_copy(const std::string& model_path, const Recipe& recipe, const ApplyOptions& options) {
+  const std::string& output = *options.output;
+  ApplyResult result;
+  result.path = output;
+  result.source = model_path;
+  result.backup_path = options.backup_path.empty() ? default_backup_path(output) : options.backup_path;
+  const std::string input_backup = default_backup_path(model_path);
+
+  if (same_file(output, model_path)) refuse_collision(output, "--output", model_path, "the input model");
+  for (const std::string& theirs : {input_backup, input_backup + ".journal"}) {
+    if (same_file(output, theirs)) refuse_collision(output, "--output", theirs, "the input's backup");
+    if (same_file(result.backup_path, theirs)) refuse_collision(result.backup_path, "the output's backup", theirs, "the input's backup");
+  }
+  if (same_file(result.backup_path, model_path)) {
+    refuse_collision(result.backup_path, "the output's backup", model_path, "the input model");
+  }
+  check_backup_path(output, result.backup_path);
+  if (!options.overwrite_output) {
+    if (path_exists(output)) {
+      throw Error(ErrorCode::state_conflict, output, "already exists; f32patch will not overwrite it",
+                  "choose another --output, or pass --force");
+    }
+    for (const std::string& stale : {result.backup_path, result.backup_path + ".journal"}) {
+      if (path_exists(stale)) {
+        throw Error(ErrorCode::state_conflict, stale, "already exists beside the --output file",
+                    "remove it, choose another --output, or pass --force to replace both");
+      }
+    }
+  }
+  if (!options.allow_blob) refuse_content_addressed(output);
+  check_writable(parent_directory(output), true);
+  check_writable(parent_directory(result.backup_path), true);
+
+  // A shared lock: an apply or restore of the input (exclusive) cannot run while it is copied.
+  const FileHandle input_file = FileHandle::open(model_path, O_RDONLY);
+  if (!input_file.try_lock_shared()) {
+    throw Error(ErrorCode::state_conflict, model_path, "is locked by another f32patch apply or restore",
+                "wait for it to finish; f32patch never waits or copies a file that is being changed");
+  }
+  const gguf::Model input = gguf::Model::open(model_path);
+  const Backup backup = load_backup(input_backup);
+  result.plan = make_plan(input, recipe, backup, options);
+  if (options.before_write) result.digests = options.before_write(model_path, result.plan);
+  if (options.dry_run) return result;
+
+  Journal journal = journal_for(input, result.plan, output);
+  journal.digests = result.digests;
+  if (options.overwrite_output) {
+    // --force: the old output and the backup that belongs to it are replaced together.
+    for (const std::string& stale : {output, result.backup_path, result.backup_path + ".journal"}) {
+      if (path_exists(stale)) remove_file_durably(stale);
+    }
+  }
+  TemporaryCopy copy(model_path, output);
+  {
+    const FileHandle file = FileHandle::open(copy.path(), O_RDWR);
+    for (const PlannedTarget& t : result.plan.targets) {
+      if (!equal_bytes(t.current, t.result)) file.write_at(t.offset, t.result);
+    }
+    file.sync();
+    for (const PlannedTarget& t : result.plan.targets) {
+      check_written(file, t.offset, t.result, fmt::format("tensor '{}'", t.tensor));
+    }
+  }
+  const std::string text = journal.to_json();
+  {
+    // The journal first, then the copy's name: a crash in between leaves a journal without its
+    // file (refused until --force), never a patched file without a journal.
+    const SignalHold hold;
+    replace_file_atomically(result.backup_path, std::as_bytes(std::span(text)));
+    failpoint("output.journal_committed");
+    copy.commit();
+  }
+  result.backup_bytes = text.size();
+  result.wrote = true;
+  return result;
+}
+
+}  // namespace
+
+ApplyResult apply(const std::string& model_path, const Recipe& recipe, const ApplyOptions& options) {
+  return options.output ? apply_to_copy(model_path, recipe, options) : apply_in_place(model_path, recipe, options);
 }
 
 namespace {
@@ -460,12 +615,20 @@ void restore_from_full_copy(const gguf::Model& model, const FileHandle* file, co
     pos += n;
   }
   result.compared_bytes = a.size();
+  std::size_t outside_journal = 0;
   for (const auto& [begin, end] : runs) {
     std::string what = fmt::format("bytes {}-{}", begin, end - 1);
     for (const auto& tensor : model.tensors()) {
       if (begin >= tensor.file_offset && begin < tensor.file_offset + tensor.byte_size) what = tensor.name;
     }
+    if (backup.journal && backup.journal->find(what) == nullptr) ++outside_journal;
     result.written.push_back({what, begin, end - begin, TargetState::other});
+  }
+  if (outside_journal > 0) {
+    result.warnings.push_back(fmt::format(
+        "{} of the {} differing ranges lie outside the tensors f32patch patched: the model or the full copy {} "
+        "changed since apply; restore makes the model equal the copy",
+        outside_journal, runs.size(), backup.path));
   }
   if (runs.empty()) {
     result.nothing_to_do = true;
@@ -507,6 +670,7 @@ RestoreResult restore(const std::string& model_path, const RestoreOptions& optio
   const gguf::Model model = gguf::Model::open(model_path);
   const Backup backup = load_backup(result.backup_path);
   result.kind = backup.kind;
+  if (backup.journal) result.digests = backup.journal->digests;
   if (backup.kind == BackupKind::none) {
     result.nothing_to_do = true;
     result.note = fmt::format("no backup at {}: f32patch has not patched this file, nothing to restore", result.backup_path);
@@ -518,7 +682,6 @@ RestoreResult restore(const std::string& model_path, const RestoreOptions& optio
   }
 
   const Journal& journal = *backup.journal;
-  result.digests = journal.digests;
   const ModelIdentity identity = model_identity(model);
   if (identity != journal.identity) {
     const StateReport state = evaluate_state(model, backup);
@@ -530,6 +693,24 @@ RestoreResult restore(const std::string& model_path, const RestoreOptions& optio
     }
     result.note = fmt::format("--force: writing originals although {}", state.summary);
   }
+  // Offsets come from a file anyone can edit: each must be the F32 tensor it names, even with
+  // --force, or a journal could write into the header.
+  if (const std::string problem = journal_mismatch(model, journal); !problem.empty()) {
+    throw Error(ErrorCode::state_conflict, model_path,
+                fmt::format("refusing to restore: journal {} does not fit this file: {}", backup.journal_path, problem),
+                "the journal was edited by hand or written for another file; f32patch will not write by it");
+  }
+  // A journal found through --backup may be another file's, of identical content: restore by
+  // it, but leave it for the file it was written for.
+  bool keep_journal = options.keep_journal;
+  if (!journal.model_path.empty() && journal.model_path != canonical_path(model_path) &&
+      path_exists(journal.model_path)) {
+    keep_journal = true;
+    result.journal_kept_for_other = true;
+    result.warnings.push_back(fmt::format("journal {} was written for {}, which still exists; it is kept for that file",
+                                          backup.journal_path, journal.model_path));
+  }
+  if (!options.dry_run && !keep_journal) check_writable(parent_directory(backup.journal_path), true);
   std::size_t overwritten = 0;  // --force: targets that hold neither the original nor the patched bytes
   for (const JournalTarget& target : journal.targets) {
     const TargetState state = target_state(model, target);
@@ -567,7 +748,7 @@ RestoreResult restore(const std::string& model_path, const RestoreOptions& optio
   for (const JournalTarget& target : journal.targets) {
     check_written(*file, target.offset, target.original, fmt::format("tensor '{}'", target.tensor));
   }
-  if (!options.keep_journal) {
+  if (!keep_journal) {
     remove_file_durably(backup.journal_path);
     result.journal_removed = true;
     failpoint("restore.journal_removed");

@@ -1,5 +1,10 @@
 #include <f32patch/patch/journal.hpp>
 
+#include <charconv>
+#include <climits>
+#include <cstdint>
+#include <optional>
+
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 #include <xxhash.h>
@@ -27,6 +32,14 @@ std::vector<std::byte> from_hex(std::string_view hex, const std::string& path, s
     out[i] = static_cast<std::byte>(nibble(hex[2 * i]) << 4 | nibble(hex[2 * i + 1]));
   }
   return out;
+}
+
+// A layer key of the journal: plain decimal, below 2^32.
+std::optional<std::uint32_t> layer_number(std::string_view text) {
+  std::uint32_t value = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (text.empty() || ec != std::errc{} || end != text.data() + text.size()) return std::nullopt;
+  return value;
 }
 
 json multipliers_json(const std::vector<LayerMultiplier>& multipliers) {
@@ -74,7 +87,8 @@ std::string Journal::to_json() const {
   j["version"] = journal_format_version;
   j["tool"] = tool;
   j["created"] = created;
-  j["model"] = {{"size", identity.file_size},
+  j["model"] = {{"path", model_path},
+                {"size", identity.file_size},
                 {"header_bytes", identity.header_bytes},
                 {"header_xxh128", identity.header_xxh128},
                 {"byte_order", byte_order}};
@@ -93,6 +107,7 @@ std::string Journal::to_json() const {
                            {"offset", t.offset},
                            {"bytes", t.original.size()},
                            {"multiplier", t.multiplier},
+                           {"recipe", t.recipe},
                            {"original", to_hex(t.original)},
                            {"patched", to_hex(t.patched)}});
   }
@@ -114,7 +129,9 @@ Journal Journal::from_json(std::string_view text, const std::string& path) {
   }
   try {
     if (!j.is_object() || j.value("format", std::string()) != journal_format_id) throw bad("no \"format\": \"f32patch-journal\"");
-    const auto version = j.at("version").get<std::uint32_t>();
+    const json& version_field = j.at("version");
+    if (!version_field.is_number_unsigned()) throw bad("\"version\" is not a whole number");
+    const auto version = version_field.get<std::uint64_t>();
     if (version != journal_format_version) {
       throw bad(fmt::format("format version {}, this f32patch reads version {}", version, journal_format_version));
     }
@@ -125,21 +142,36 @@ Journal Journal::from_json(std::string_view text, const std::string& path) {
     journal.identity.file_size = model.at("size").get<std::uint64_t>();
     journal.identity.header_bytes = model.at("header_bytes").get<std::uint64_t>();
     journal.identity.header_xxh128 = model.at("header_xxh128").get<std::string>();
+    journal.model_path = model.value("path", std::string());
     journal.byte_order = model.value("byte_order", std::string("little"));
+    if (journal.byte_order != "little" && journal.byte_order != "big") {
+      throw bad(fmt::format("byte order '{}', expected 'little' or 'big'", journal.byte_order));
+    }
     for (const json& r : j.at("recipes")) {
       JournalRecipe recipe{r.at("name").get<std::string>(), r.value("origin", std::string()),
                            r.at("tensor").get<std::string>(), {}};
       for (const auto& [layer, multiplier] : r.at("multipliers").items()) {
-        recipe.multipliers.push_back({static_cast<std::uint32_t>(std::stoul(layer)), multiplier.get<double>()});
+        const auto number = layer_number(layer);
+        if (!number) throw bad(fmt::format("recipe '{}' has layer '{}', expected a layer number", recipe.name, layer));
+        if (!multiplier.is_number()) throw bad(fmt::format("recipe '{}' layer {} has no numeric multiplier", recipe.name, layer));
+        recipe.multipliers.push_back({*number, multiplier.get<double>()});
       }
       journal.recipes.push_back(std::move(recipe));
     }
     for (const json& t : j.at("targets")) {
       JournalTarget target;
       target.tensor = t.at("tensor").get<std::string>();
+      if (!t.at("layer").is_number_unsigned() || t.at("layer").get<std::uint64_t>() > UINT32_MAX) {
+        throw bad(fmt::format("target '{}' has no valid layer number", target.tensor));
+      }
+      if (!t.at("offset").is_number_unsigned() || !t.at("bytes").is_number_unsigned()) {
+        throw bad(fmt::format("target '{}' has no valid offset or byte count", target.tensor));
+      }
+      if (journal.find(target.tensor) != nullptr) throw bad(fmt::format("target '{}' appears twice", target.tensor));
       target.layer = t.at("layer").get<std::uint32_t>();
       target.offset = t.at("offset").get<std::uint64_t>();
       target.multiplier = t.value("multiplier", 1.0);
+      target.recipe = t.value("recipe", std::string());
       target.original = from_hex(t.at("original").get<std::string>(), path, "original");
       target.patched = from_hex(t.at("patched").get<std::string>(), path, "patched");
       const auto bytes = t.at("bytes").get<std::uint64_t>();
@@ -158,9 +190,22 @@ Journal Journal::from_json(std::string_view text, const std::string& path) {
     return journal;
   } catch (const json::exception& e) {
     throw bad(e.what());
-  } catch (const std::logic_error& e) {  // stoul
-    throw bad(e.what());
   }
+}
+
+std::string journal_mismatch(const gguf::Model& model, const Journal& journal) {
+  for (const JournalTarget& target : journal.targets) {
+    const gguf::TensorInfo* tensor = model.find_tensor(target.tensor);
+    if (tensor == nullptr) return fmt::format("target '{}' is not a tensor of this file", target.tensor);
+    if (tensor->type != gguf::TensorType::F32) {
+      return fmt::format("target '{}' is a {} tensor, expected F32", target.tensor, gguf::tensor_type_name(tensor->type));
+    }
+    if (target.offset != tensor->file_offset || target.original.size() != tensor->byte_size) {
+      return fmt::format("target '{}' is recorded at byte {} ({} bytes), but the tensor's data is at byte {} ({} bytes)",
+                         target.tensor, target.offset, target.original.size(), tensor->file_offset, tensor->byte_size);
+    }
+  }
+  return {};
 }
 
 }  // namespace f32patch::patch

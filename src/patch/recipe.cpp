@@ -63,6 +63,10 @@ block_count = 60
 }
 
 std::uint32_t parse_layer_number(std::string_view text, std::string_view spec) {
+  if (text.empty() && spec.starts_with('-')) {
+    usage_error({}, fmt::format("layer list '{}': layers are numbered from 0, not negative", spec),
+                "write layers as 25,26 or ranges as 18-21");
+  }
   std::uint32_t value = 0;
   const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
   if (text.empty() || ec != std::errc{} || end != text.data() + text.size()) {
@@ -83,6 +87,23 @@ void sort_and_check(std::vector<LayerMultiplier>& multipliers, const std::string
   if (multipliers.empty()) usage_error(where, "names no layers");
 }
 
+// "an integer", "a table": the TOML type of a node, for messages.
+std::string_view toml_type_name(toml::node_type type) {
+  switch (type) {
+    case toml::node_type::none: return "nothing";
+    case toml::node_type::table: return "a table";
+    case toml::node_type::array: return "an array";
+    case toml::node_type::string: return "a string";
+    case toml::node_type::integer: return "an integer";
+    case toml::node_type::floating_point: return "a floating-point number";
+    case toml::node_type::boolean: return "a boolean";
+    case toml::node_type::date: return "a date";
+    case toml::node_type::time: return "a time";
+    case toml::node_type::date_time: return "a date-time";
+  }
+  return "a value";
+}
+
 }  // namespace
 
 std::string format_multiplier(double value) { return fmt::format("{}", value); }
@@ -99,6 +120,10 @@ std::string Recipe::fingerprint() const { return fmt::format("{}:{}", tensor_suf
 double parse_multiplier(std::string_view text, std::string_view what) {
   double value = 0;
   const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec == std::errc::result_out_of_range && end == text.data() + text.size()) {
+    usage_error({}, fmt::format("{} '{}' is outside the range of a double (about 2.2e-308 to 1.8e308)", what, text),
+                "e.g. 1.5 or 0.767");
+  }
   if (text.empty() || ec != std::errc{} || end != text.data() + text.size() || !std::isfinite(value)) {
     usage_error({}, fmt::format("{} '{}' is not a finite decimal number", what, text), "e.g. 1.5 or 0.767");
   }
@@ -187,19 +212,35 @@ Recipe parse_recipe_toml(std::string_view text, const std::string& origin) {
                   "known keys: name, description, tensor, architecture, block_count, [multipliers]");
     }
   }
+  // A key that is present must have its type: a misspelt value must not silently drop a check.
+  auto string_key = [&](std::string_view key) -> std::optional<std::string> {
+    const toml::node* node = table.get(key);
+    if (node == nullptr) return std::nullopt;
+    const auto* string = node->as_string();
+    if (string == nullptr) {
+      usage_error(origin, fmt::format("'{}' is {}, expected a string (line {})", key, toml_type_name(node->type()),
+                                      node->source().begin.line));
+    }
+    return string->get();
+  };
   Recipe recipe;
   recipe.origin = origin;
-  const auto name = table["name"].value<std::string>();
+  const auto name = string_key("name");
   if (!name || name->empty()) usage_error(origin, "recipe has no 'name' (a non-empty string)");
   recipe.name = *name;
-  recipe.description = table["description"].value_or(std::string());
-  recipe.tensor_suffix = table["tensor"].value_or(std::string(gguf::default_target_suffix));
+  recipe.description = string_key("description").value_or(std::string());
+  recipe.tensor_suffix = string_key("tensor").value_or(std::string(gguf::default_target_suffix));
   if (recipe.tensor_suffix.empty()) usage_error(origin, "'tensor' is empty");
-  if (const auto arch = table["architecture"].value<std::string>()) recipe.architecture = *arch;
-  if (table.contains("block_count")) {
-    const auto count = table["block_count"].value<std::int64_t>();
-    if (!count || *count <= 0) usage_error(origin, "'block_count' must be a positive integer");
-    recipe.block_count = static_cast<std::uint64_t>(*count);
+  if (auto arch = string_key("architecture")) {
+    if (arch->empty()) usage_error(origin, "'architecture' is empty; leave it out to allow any architecture");
+    recipe.architecture = std::move(*arch);
+  }
+  if (const toml::node* node = table.get("block_count")) {
+    const auto* count = node->as_integer();
+    if (count == nullptr || count->get() <= 0) {
+      usage_error(origin, fmt::format("'block_count' must be a positive integer (line {})", node->source().begin.line));
+    }
+    recipe.block_count = static_cast<std::uint64_t>(count->get());
   }
   const toml::table* multipliers = table["multipliers"].as_table();
   if (multipliers == nullptr) {

@@ -4,6 +4,7 @@
 #include <array>
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <cstring>
 
 #include <fmt/format.h>
@@ -14,7 +15,16 @@
 
 namespace f32patch::patch {
 
-std::string default_backup_path(const std::string& model_path) { return model_path + ".backup"; }
+std::string default_backup_path(const std::string& model_path) {
+  const std::string beside = model_path + ".backup";
+  struct stat st {};
+  if (::lstat(model_path.c_str(), &st) != 0 || !S_ISLNK(st.st_mode)) return beside;
+  // A symlink: the journal belongs beside the file itself, so that the link and the real name
+  // (or two links) share it. A backup the published script made beside the link still counts.
+  const std::string resolved = canonical_path(model_path) + ".backup";
+  if (!path_exists(resolved) && path_exists(beside)) return beside;
+  return resolved;
+}
 
 std::string_view to_string(FileState state) noexcept {
   switch (state) {
@@ -141,6 +151,12 @@ StateReport evaluate_state(const gguf::Model& model, const Backup& backup) {
     report.hint = "the journal belongs to another download or version of the model; pass the right --backup";
     return report;
   }
+  if (const std::string problem = journal_mismatch(model, journal); !problem.empty()) {
+    report.state = FileState::foreign;
+    report.summary = fmt::format("journal {} does not fit this file: {}", backup.journal_path, problem);
+    report.hint = "the journal was edited by hand or written for another file; f32patch will not write by it";
+    return report;
+  }
   std::size_t patched = 0, original = 0, other = 0, changing = 0;
   for (const auto& target : journal.targets) {
     const TargetState state = target_state(model, target);
@@ -157,9 +173,12 @@ StateReport evaluate_state(const gguf::Model& model, const Backup& backup) {
     report.summary = fmt::format("{} of {} journal targets hold neither the original nor the patched bytes", other,
                                  journal.targets.size());
     report.hint = "something else changed the file after f32patch patched it; 'restore --force' writes the originals";
-  } else if (changing == 0 || patched == changing) {
-    report.state = changing == 0 ? FileState::pristine : FileState::patched;
-    report.summary = fmt::format("{}: {} ({} tensors)", to_string(report.state), recipe_names(journal), changing);
+  } else if (changing == 0) {
+    report.state = FileState::pristine;
+    report.summary = fmt::format("pristine: the journal's recipe {} changes no bytes", recipe_names(journal));
+  } else if (patched == changing) {
+    report.state = FileState::patched;
+    report.summary = fmt::format("patched: {} ({} tensors)", recipe_names(journal), changing);
   } else if (patched == 0) {
     report.state = FileState::pristine;
     report.summary = fmt::format("pristine, with a journal for {} that was never applied (an interrupted apply?)",

@@ -13,7 +13,7 @@ ref=$(digest ref.gguf)
 f32p apply m.gguf --recipe l25l26 --output out.gguf
 expect_status 0
 expect_no_err
-expect_out "out.gguf: applied l25l26 (built-in)"
+expect_out "out.gguf (copy of m.gguf): applied l25l26 (built-in)"
 expect_out "backup: out.gguf.backup ("
 expect_digest m.gguf "$orig" "input after --output"
 expect_no_file m.gguf.backup
@@ -100,7 +100,7 @@ expect_jq '.backup' null
 expect_jq '.targets | length' 11
 f32p apply m.gguf --recipe l25l26 --json
 expect_status 0
-expect_jq 'keys_unsorted | join(",")' "file,action,plan,recipe,replaced,wrote,backup,backup_bytes,full_copy_written,targets,digests"
+expect_jq 'keys_unsorted | join(",")' "file,source,action,plan,recipe,replaced,wrote,backup,backup_bytes,full_copy_written,targets,digests"
 expect_jq '.file' m.gguf
 expect_jq '.action' apply
 expect_jq '.recipe.name' l25l26

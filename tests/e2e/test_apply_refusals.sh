@@ -94,6 +94,21 @@ expect_status 2
 expect_err "is not a finite F32 value"
 expect_untouched "a product beyond F32"
 
+# a multiplier so small that the F32 result is zero: it erases the layer like a zero would
+f32p apply m.gguf --layers 25 --scale 1e-45
+expect_status 2
+expect_err "rounds to zero in F32, erasing the value"
+expect_err "--allow-nonpositive"
+expect_untouched "a multiplier that underflows F32"
+f32p apply m.gguf --layers 25 --scale 1e-400
+expect_status 2
+expect_err "--scale '1e-400' is outside the range of a double"
+expect_untouched "a multiplier beyond double"
+f32p apply m.gguf --layers -1 --scale 1.5
+expect_status 2
+expect_err "layers are numbered from 0, not negative"
+expect_untouched "a negative layer"
+
 # a target that is not F32
 f32p apply m.gguf --layers 25 --scale 1.5 --tensor attn_q.weight
 expect_status 3
@@ -107,6 +122,10 @@ expect_status 4
 expect_err "f32patch: error: m.gguf: file is read-only (mode 0444); f32patch will not change it"
 expect_err "--output"
 expect_untouched "read-only model"
+f32p apply m.gguf --recipe l25l26 --dry-run
+expect_status 4
+expect_err "file is read-only"
+expect_untouched "dry run on a read-only model (the real run would be refused)"
 f32p restore m.gguf
 expect_status 4
 expect_err "read-only"
@@ -210,4 +229,7 @@ expect_status 2
 expect_err "recipe 'no-such-recipe' is neither a built-in recipe nor a file"
 f32p apply m.gguf --recipe l25l26 --backup-mode partial
 expect_status 2
+f32p apply m.gguf --restore --layers 3 --scale 9
+expect_status 2
+expect_err "--restore puts the original bytes back; it takes no recipe"
 expect_untouched "usage errors"

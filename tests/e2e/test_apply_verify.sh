@@ -101,3 +101,34 @@ f32p verify v.gguf --md5 "$v_after" --quiet
 expect_status 0
 expect_no_out
 expect_no_err
+
+# restore --verify with nothing to compare with (apply ran without --verify): refused before a
+# byte is written, the journal kept
+run "$F32PATCH_FIXTURE" n.gguf --shape small
+n_before=$(digest n.gguf)
+f32p apply n.gguf --recipe l25l26 -q
+n_patched=$(digest n.gguf)
+f32p restore n.gguf --verify
+expect_status 2
+expect_err "f32patch: error: n.gguf: restore --verify has nothing to prove the result against: the journal n.gguf.backup records no digests"
+expect_eq "$(digest n.gguf)" "$n_patched" "file after a refused restore --verify"
+expect_file n.gguf.backup
+f32p restore n.gguf -q
+expect_status 0
+expect_eq "$(digest n.gguf)" "$n_before" "file after the plain restore"
+
+# a full copy damaged since apply --verify: restore makes the model equal the copy, but
+# --verify compares with the digests the journal recorded, fails and keeps the journal
+run "$F32PATCH_FIXTURE" k.gguf --shape small
+k_before=$(digest k.gguf)
+f32p apply k.gguf --recipe l25l26 --backup-mode full --verify -q
+expect_status 0
+expect_file k.gguf.backup.journal
+size=$(stat -c %s k.gguf.backup)
+printf '\x5a' | dd of=k.gguf.backup bs=1 seek=$((size - 40)) conv=notrunc status=none
+f32p restore k.gguf --verify
+expect_status 1
+expect_err "k.gguf: after the restore its md5 is "
+expect_err "but the journal recorded $k_before for the original"
+expect_err "lie outside the tensors f32patch patched"
+expect_file k.gguf.backup.journal

@@ -251,7 +251,8 @@ TEST(JournalTest, RoundTripsAndRejectsWhatIsNotAJournal) {
   j.tool = "f32patch test";
   j.recipes.push_back({"l25l26", "built-in", "layer_output_scale.weight", {{25, 1.5}, {26, 1.5}}});
   j.targets.push_back({"blk.25.layer_output_scale.weight", 25, 5000, {std::byte{1}, std::byte{2}, std::byte{3}, std::byte{4}},
-                       {std::byte{0xff}, std::byte{0}, std::byte{0xab}, std::byte{0x10}}, 1.5});
+                       {std::byte{0xff}, std::byte{0}, std::byte{0xab}, std::byte{0x10}}, 1.5, "l25l26"});
+  j.model_path = "/models/m.gguf";
   j.digests["original"]["md5"] = "d41d8cd98f00b204e9800998ecf8427e";
   const Journal back = Journal::from_json(j.to_json(), "j");
   EXPECT_EQ(back.identity, j.identity);
@@ -262,6 +263,8 @@ TEST(JournalTest, RoundTripsAndRejectsWhatIsNotAJournal) {
   EXPECT_EQ(back.targets[0].original, j.targets[0].original);
   EXPECT_EQ(back.targets[0].patched, j.targets[0].patched);
   EXPECT_EQ(back.targets[0].multiplier, 1.5);
+  EXPECT_EQ(back.targets[0].recipe, "l25l26");
+  EXPECT_EQ(back.model_path, "/models/m.gguf");
   EXPECT_EQ(back.digests, j.digests);
 
   for (const char* bad : {"", "{}", "[1]", "GGUF", R"({"format":"f32patch-journal","version":2})",
@@ -277,6 +280,23 @@ TEST(JournalTest, RoundTripsAndRejectsWhatIsNotAJournal) {
   std::string text = j.to_json();
   text.replace(text.find("ff00ab10"), 8, "ff00ab1");  // odd hex digits
   EXPECT_THROW(Journal::from_json(text, "j"), Error);
+
+  // Hand edits that a lenient reader would take for something else.
+  auto edited = [&](std::string_view from, std::string_view to) {
+    std::string t = j.to_json();
+    const auto at = t.find(from);
+    EXPECT_NE(at, std::string::npos) << from;
+    if (at != std::string::npos) t.replace(at, from.size(), to);
+    return t;
+  };
+  EXPECT_THROW(Journal::from_json(edited("\"version\": 1", "\"version\": 1.9"), "j"), Error);
+  EXPECT_THROW(Journal::from_json(edited("\"25\": 1.5", "\"-1\": 1.5"), "j"), Error);
+  EXPECT_THROW(Journal::from_json(edited("\"25\": 1.5", "\"25\": \"1.5\""), "j"), Error);
+  EXPECT_THROW(Journal::from_json(edited("\"layer\": 25", "\"layer\": -25"), "j"), Error);
+  EXPECT_THROW(Journal::from_json(edited("\"byte_order\": \"big\"", "\"byte_order\": \"middle\""), "j"), Error);
+  Journal twice = j;
+  twice.targets.push_back(j.targets[0]);
+  EXPECT_THROW(Journal::from_json(twice.to_json(), "j"), Error);
 }
 
 }  // namespace

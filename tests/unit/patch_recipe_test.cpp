@@ -135,7 +135,16 @@ TEST(TomlRecipeTest, DefaultsAndErrors) {
                          Bad{"name = \"x\"\nlayers = 3\n[multipliers]\n1 = 1.5\n", "unknown recipe key 'layers'"},
                          Bad{"name = \"x\"\nblock_count = -1\n[multipliers]\n1 = 1.5\n", "block_count"},
                          Bad{"name = \"x\"\n[multipliers]\n1 = 1.5\n\"1-2\" = 2\n", "layer 1 is given twice"},
-                         Bad{"name = = \"x\"\n", "line 1"}}) {
+                         Bad{"name = = \"x\"\n", "line 1"},
+                         // a present key of the wrong type must not silently drop its check
+                         Bad{"name = \"x\"\narchitecture = 4\n[multipliers]\n1 = 1.5\n",
+                             "'architecture' is an integer, expected a string (line 2)"},
+                         Bad{"name = \"x\"\ntensor = 4\n[multipliers]\n1 = 1.5\n", "'tensor' is an integer"},
+                         Bad{"name = \"x\"\ndescription = true\n[multipliers]\n1 = 1.5\n", "'description' is a boolean"},
+                         Bad{"name = 7\n[multipliers]\n1 = 1.5\n", "'name' is an integer"},
+                         Bad{"name = \"x\"\narchitecture = \"\"\n[multipliers]\n1 = 1.5\n", "'architecture' is empty"},
+                         Bad{"name = \"x\"\nblock_count = 60.0\n[multipliers]\n1 = 1.5\n", "block_count"},
+                         Bad{"name = \"x\"\nblock_count = \"60\"\n[multipliers]\n1 = 1.5\n", "block_count"}}) {
     const std::string message = message_of([&] { parse_recipe_toml(bad.text, "bad.toml"); });
     EXPECT_NE(message.find(bad.words), std::string::npos) << bad.text << " -> " << message;
     EXPECT_EQ(code_of([&] { parse_recipe_toml(bad.text, "bad.toml"); }), ErrorCode::usage);

@@ -1,9 +1,12 @@
 // The patch engine: apply a recipe to a model in place, and restore it, as transactions.
 //
-// apply:   refuse unsafe targets (read-only, content-addressed blobs) -> lock the model
-//          (exclusive flock; a second apply or restore fails fast) -> plan against the bytes
-//          and the journal -> write the journal (temp file, fsync, rename, fsync directory)
-//          -> write the new bytes -> fsync the model -> read them back.
+// apply:   refuse unsafe targets (read-only, content-addressed blobs, a backup that is the
+//          model) -> lock the model (exclusive flock; a second apply or restore fails fast)
+//          -> plan against the bytes and the journal -> write the journal (temp file, fsync,
+//          rename, fsync directory) -> write the new bytes -> fsync the model -> read back.
+// --output: plan against the input and its journal (so a patched input never compounds)
+//          -> copy it to a hidden temporary beside OUT -> patch and fsync the copy -> write
+//          OUT's journal -> link the copy into place. Until then Ctrl-C removes the copy.
 // restore: lock -> check the journal belongs to this file and each target holds the patched or
 //          the original bytes -> write the originals -> fsync -> read back -> remove the journal.
 // A crash at any step leaves a file that `restore` returns exactly to its original bytes; the
@@ -73,6 +76,7 @@ struct ApplyOptions {
 
 struct ApplyResult {
   std::string path;                    // the file patched (the model, or --output)
+  std::string source;                  // with --output: the model it was copied from
   Plan plan;
   std::string backup_path;             // where the journal is
   std::uint64_t backup_bytes = 0;
@@ -80,6 +84,7 @@ struct ApplyResult {
   bool wrote = false;
   // What before_write returned (also kept in the journal): "original"/"patched" -> algo -> hex.
   std::map<std::string, std::map<std::string, std::string>> digests;
+  std::vector<std::string> warnings;   // for the caller to print (hard links, ...)
 };
 
 // Throws Error: usage (bad recipe for this model), invalid_gguf, io, state_conflict.
@@ -113,6 +118,8 @@ struct RestoreResult {
   bool journal_removed = false;
   std::string note;
   std::map<std::string, std::map<std::string, std::string>> digests;  // from the journal
+  std::vector<std::string> warnings;    // for the caller to print
+  bool journal_kept_for_other = false;  // the journal names another existing file: never remove it
 };
 
 RestoreResult restore(const std::string& model_path, const RestoreOptions& options);

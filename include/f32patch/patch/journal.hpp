@@ -37,6 +37,7 @@ struct JournalTarget {
   std::vector<std::byte> original;      // bytes of the pristine file
   std::vector<std::byte> patched;       // bytes after the recorded recipes
   double multiplier = 1.0;              // original -> patched (product of stacked recipes)
+  std::string recipe;                   // the recipes that produced `patched`: "l25l26", "a + b"
 };
 
 struct JournalRecipe {
@@ -49,6 +50,7 @@ struct JournalRecipe {
 
 struct Journal {
   ModelIdentity identity;
+  std::string model_path;               // the model's canonical path when the journal was written
   std::string byte_order;               // "little" / "big"
   std::string created;                  // UTC, ISO 8601
   std::string tool;                     // "f32patch 0.1.0"
@@ -64,6 +66,11 @@ struct Journal {
 };
 
 JournalRecipe journal_recipe(const Recipe& recipe);
+
+// Why `journal` cannot describe `model` although the identity matches (a journal edited by
+// hand, or written by a buggy tool): a target that is not an F32 tensor of this file at its
+// offset and size. Empty when every target is one.
+std::string journal_mismatch(const gguf::Model& model, const Journal& journal);
 std::string to_hex(std::span<const std::byte> bytes);
 
 }  // namespace f32patch::patch

@@ -1,10 +1,13 @@
 #include "app.hpp"
 
 #include <array>
+#include <cerrno>
+#include <cstring>
 #include <cstdio>
 #include <exception>
 #include <new>
 #include <string>
+#include <system_error>
 #include <utility>
 #include <vector>
 
@@ -80,19 +83,36 @@ int run(int argc, char** argv) {
   for (const auto& [sub, runner] : subcommands) {
     if (sub->parsed()) selected = runner;
   }
+  int status = exit_status(ErrorCode::usage);
+  int write_errno = 0;
   try {
-    return selected ? selected() : exit_status(ErrorCode::usage);
+    if (selected) status = selected();
   } catch (const Error& error) {
     report(error);
-    return exit_status(error.code());
+    status = exit_status(error.code());
   } catch (const std::bad_alloc&) {
     report_error({}, "out of memory");
-    return exit_status(ErrorCode::io);
+    status = exit_status(ErrorCode::io);
   } catch (const std::exception& e) {
-    report_error({}, fmt::format("internal error: {}", e.what()),
-                 "this is a bug in f32patch; please report it with the command line");
-    return exit_status(ErrorCode::io);
+    if (std::ferror(stdout) == 0) {
+      report_error({}, fmt::format("internal error: {}", e.what()),
+                   "this is a bug in f32patch; please report it with the command line");
+      return exit_status(ErrorCode::io);
+    }
+    // fmt throws std::system_error when a write to stdout fails; reported below.
+    if (const auto* system = dynamic_cast<const std::system_error*>(&e)) write_errno = system->code().value();
   }
+  // stdout is data: output that did not all arrive (a full disk, a closed pipe reader, /dev/full)
+  // is an I/O error, never a silent success.
+  errno = 0;
+  if (std::fflush(stdout) != 0 && errno != 0) write_errno = errno;
+  if (std::ferror(stdout) != 0) {
+    // An earlier flush may have failed and cleared the buffer; its errno is gone by now.
+    report_error("standard output", write_errno != 0 ? fmt::format("cannot write: {}", std::strerror(write_errno))
+                                                     : std::string("cannot write: the output is incomplete"));
+    return most_severe(status, exit_status(ErrorCode::io));
+  }
+  return status;
 }
 
 }  // namespace f32patch::cli

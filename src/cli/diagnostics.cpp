@@ -5,15 +5,30 @@
 
 #include <fmt/format.h>
 
+#include <f32patch/gguf/text.hpp>
+
 namespace f32patch::cli {
+
+namespace {
+
+// The last line of defence: whatever a message quotes, nothing reaches the terminal that could
+// move the cursor, recolour it or start a new line that looks like one of ours. Control bytes
+// (below 0x20, and 0x7f), C1 controls and invalid UTF-8 are escaped. Backslashes are left as
+// they are: messages that quote the file have escaped it already (gguf/text.hpp), and escaping
+// again would double every backslash.
+std::string safe(std::string_view text) {
+  return gguf::display_text(text, {.max_chars = 0, .escape_double_quote = false, .escape_backslash = false});
+}
+
+}  // namespace
 
 void report_error(std::string_view path, std::string_view message, std::string_view hint) {
   if (path.empty()) {
-    fmt::print(stderr, "f32patch: error: {}\n", message);
+    fmt::print(stderr, "f32patch: error: {}\n", safe(message));
   } else {
-    fmt::print(stderr, "f32patch: error: {}: {}\n", path, message);
+    fmt::print(stderr, "f32patch: error: {}: {}\n", safe(path), safe(message));
   }
-  if (!hint.empty()) fmt::print(stderr, "f32patch: hint: {}\n", hint);
+  if (!hint.empty()) fmt::print(stderr, "f32patch: hint: {}\n", safe(hint));
   std::fflush(stderr);
 }
 
@@ -22,9 +37,9 @@ void report(const Error& error) { report_error(error.path(), error.message(), er
 void report_warning(const GlobalOptions& global, std::string_view path, std::string_view message) {
   if (global.verbosity < 0) return;
   if (path.empty()) {
-    fmt::print(stderr, "f32patch: warning: {}\n", message);
+    fmt::print(stderr, "f32patch: warning: {}\n", safe(message));
   } else {
-    fmt::print(stderr, "f32patch: warning: {}: {}\n", path, message);
+    fmt::print(stderr, "f32patch: warning: {}: {}\n", safe(path), safe(message));
   }
 }
 

@@ -2,7 +2,9 @@
 //   f32patch: error: <path>: <what> (<detail>)
 //   f32patch: hint: <what to do>
 //   f32patch: warning: <path>: <what>
-// Results go to stdout; these never do.
+// Results go to stdout; these never do. Each part is printed with its control characters,
+// C1 controls and invalid UTF-8 escaped (\n, \x1b, \xff), so one diagnostic is always one
+// line and a name from a file cannot forge another.
 #pragma once
 
 #include <string>

@@ -6,31 +6,25 @@
 
 #include <fmt/format.h>
 
+#include <f32patch/gguf/text.hpp>
+
 namespace f32patch::cli {
 
 std::string escape_for_display(std::string_view text, std::size_t limit) {
-  std::string out;
-  std::size_t shown = 0;
-  for (const char c : text) {
-    if (limit != 0 && shown >= limit) {
-      out += fmt::format("… ({} bytes)", text.size());
-      break;
-    }
-    switch (c) {
-      case '\n': out += "\\n"; break;
-      case '\t': out += "\\t"; break;
-      case '\r': out += "\\r"; break;
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
-          out += fmt::format("\\x{:02x}", static_cast<unsigned char>(c));
-        } else {
-          out += c;
-        }
-    }
-    ++shown;
-  }
+  return gguf::display_text(text, {.max_chars = limit, .escape_double_quote = true, .escape_backslash = true});
+}
+
+std::string pad_right(std::string_view text, std::size_t width) {
+  std::string out(text);
+  const std::size_t shown = gguf::display_width(text);
+  if (shown < width) out.append(width - shown, ' ');
+  return out;
+}
+
+std::string pad_left(std::string_view text, std::size_t width) {
+  const std::size_t shown = gguf::display_width(text);
+  std::string out(shown < width ? width - shown : 0, ' ');
+  out += text;
   return out;
 }
 
@@ -46,6 +40,13 @@ std::string human_bytes(std::uint64_t bytes) {
 }
 
 std::string hex_bits(std::uint32_t bits) { return fmt::format("0x{:08x}", bits); }
+
+std::string hex_bytes(std::string_view bytes) {
+  std::string out;
+  out.reserve(bytes.size() * 2);
+  for (const char c : bytes) out += fmt::format("{:02x}", static_cast<unsigned char>(c));
+  return out;
+}
 
 nlohmann::ordered_json float_json(float value) {
   if (!std::isfinite(value)) return nullptr;

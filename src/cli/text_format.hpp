@@ -12,10 +12,17 @@
 
 namespace f32patch::cli {
 
-// Control characters, quotes and backslashes escaped; cut after `limit` characters (0: never).
+// A string from the file, made safe for a terminal (gguf::display_text): control characters,
+// invalid UTF-8 bytes, backslashes and double quotes escaped; cut after `limit` characters
+// (code points; 0: never) with "… (N bytes)", never inside a multi-byte character.
 std::string escape_for_display(std::string_view text, std::size_t limit);
+// `text` (valid UTF-8, e.g. escape_for_display's result) padded with spaces to `width`
+// columns, counted in code points; never cut.
+std::string pad_right(std::string_view text, std::size_t width);
+std::string pad_left(std::string_view text, std::size_t width);
 std::string human_bytes(std::uint64_t bytes);   // "7.73 GB"
 std::string hex_bits(std::uint32_t bits);       // "0x3fc00000"
+std::string hex_bytes(std::string_view bytes);  // "e2968168656c6c6f"
 // A float as the shortest decimal that reads back to the same float (0.15855116, not
 // 0.1585511565208435), or null when it is not finite (JSON has no NaN or infinity).
 nlohmann::ordered_json float_json(float value);

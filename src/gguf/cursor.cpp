@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <f32patch/gguf/text.hpp>
 #include <f32patch/util/error.hpp>
 
 namespace f32patch::gguf {
@@ -9,7 +10,7 @@ namespace f32patch::gguf {
 std::string Section::describe() const {
   std::string out(kind);
   if (number != 0) out += fmt::format(" {} of {}", number, count);
-  if (!name.empty()) out += fmt::format(" ('{}')", name);
+  if (!name.empty()) out += fmt::format(" ({})", quoted(name));
   return out;
 }
 

@@ -21,8 +21,9 @@ struct Section {
   std::string_view kind = "the header";   // "the header", "key", "tensor info"
   std::uint64_t number = 0;               // 1-based; 0 when the kind has no number
   std::uint64_t count = 0;
-  std::string_view name;                  // key or tensor name once known
+  std::string_view name;                  // key or tensor name once known (raw bytes)
 
+  // "key 3 of 9 ('general.name')", the name escaped for display (gguf/text.hpp).
   std::string describe() const;
 };
 

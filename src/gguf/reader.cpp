@@ -9,6 +9,7 @@
 
 #include <fmt/format.h>
 
+#include <f32patch/gguf/text.hpp>
 #include <f32patch/util/error.hpp>
 
 #include "cursor.hpp"
@@ -21,6 +22,11 @@ namespace {
 constexpr std::uint64_t k_int64_max = static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max());
 // Counts come from the file: reserve no more than this up front, grow as records really parse.
 constexpr std::uint64_t k_reserve_limit = 4096;
+// The smallest records there can be, to bound a count by the bytes left for its records.
+// A key/value record: key length (8), a key of at least 1 byte, value type (4), a 1-byte value.
+constexpr std::uint64_t k_min_kv_record = 8 + 1 + 4 + 1;
+// A tensor info: name length (8), a name of at least 1 byte, n_dims (4) of 0, type (4), offset (8).
+constexpr std::uint64_t k_min_tensor_info = 8 + 1 + 4 + 4 + 8;
 
 // a * b, or nullopt when the product exceeds `limit`.
 std::optional<std::uint64_t> checked_mul(std::uint64_t a, std::uint64_t b, std::uint64_t limit) {
@@ -132,6 +138,22 @@ class Parser {
     // out long before a corrupt count could make the parser hold much memory.
     m_tensor_count = read_count("tensor count");
     m_kv_count = read_count("metadata key/value count");
+    // Before any record is read, so an impossible count is blamed on the header rather than on
+    // the first record that happens to fail.
+    check_count_fits(m_kv_count, k_min_kv_record, "metadata key/value count", "records");
+    check_count_fits(m_tensor_count, k_min_tensor_info, "tensor count", "tensor infos");
+  }
+
+  // Fails unless `count` records of at least `min_size` bytes each fit in the bytes after the
+  // header. Only a bound: the walk over the records checks every byte.
+  void check_count_fits(std::uint64_t count, std::uint64_t min_size, std::string_view field,
+                        std::string_view records) const {
+    const std::uint64_t remaining = m_cursor.remaining();
+    const std::uint64_t at_most = remaining / min_size;
+    if (count <= at_most) return;
+    fail(fmt::format("{} is {}, but the {} bytes after the header can hold at most {} {} ({} bytes or more each)",
+                     field, count, remaining, at_most, records, min_size),
+         truncation_hint());
   }
 
   std::uint64_t read_count(std::string_view field) {
@@ -216,18 +238,25 @@ class Parser {
     std::uint64_t pos = m_cursor.position();
     const std::uint64_t end = bytes.size();
     for (std::uint64_t i = 0; i < count; ++i) {
-      if (end - pos < 8) fail_in_string_array(i, count, pos);
+      if (end - pos < 8) fail_in_string_array(i, count, pos, "length");
       const auto length = load<std::uint64_t>(bytes.data() + pos, order);
+      if (length > max_string_length) {
+        // A length no writer produces: corrupt, not cut short.
+        fail(fmt::format("length of string {} of {} in the array of {} (at byte {}) is {}, expected at most {}",
+                         i + 1, count, m_cursor.section().describe(), pos, length, max_string_length));
+      }
       pos += 8;
-      if (length > max_string_length || length > end - pos) fail_in_string_array(i, count, pos - 8);
+      if (length > end - pos) fail_in_string_array(i, count, pos - 8, fmt::format("{} bytes", length));
       pos += length;
     }
     m_cursor.skip(pos - m_cursor.position(), "string array");
   }
 
-  [[noreturn]] void fail_in_string_array(std::uint64_t index, std::uint64_t count, std::uint64_t pos) const {
-    fail(fmt::format("file ends at byte {} while reading string {} of {} in the array of {} (at byte {})",
-                     m_cursor.size(), index, count, m_cursor.section().describe(), pos),
+  // `index` is 0-based; messages number strings from 1, like keys and tensor infos.
+  [[noreturn]] void fail_in_string_array(std::uint64_t index, std::uint64_t count, std::uint64_t pos,
+                                         std::string_view what) const {
+    fail(fmt::format("file ends at byte {} while reading the {} of string {} of {} in the array of {} (at byte {})",
+                     m_cursor.size(), what, index + 1, count, m_cursor.section().describe(), pos),
          truncation_hint());
   }
 
@@ -241,7 +270,7 @@ class Parser {
       if (key.empty()) fail(fmt::format("{} has an empty name, expected a key like 'general.name'",
                                         m_cursor.section().describe()));
       if (const auto [it, inserted] = seen.emplace(key, i + 1); !inserted) {
-        fail(fmt::format("duplicate key '{}' (key {} and key {} of {})", key, it->second, i + 1, m_kv_count));
+        fail(fmt::format("duplicate key {} (key {} and key {} of {})", quoted(key), it->second, i + 1, m_kv_count));
       }
       m_cursor.set_section({"key", i + 1, m_kv_count, key});
       const ValueType type = read_value_type("value type");
@@ -277,7 +306,7 @@ class Parser {
       const std::string_view name = m_cursor.read_string("name", max_tensor_name_length);
       if (name.empty()) fail(fmt::format("{} has an empty name", m_cursor.section().describe()));
       if (const auto [it, inserted] = seen.emplace(name, info.index); !inserted) {
-        fail(fmt::format("duplicate tensor name '{}' (tensor info {} and {} of {})", name,
+        fail(fmt::format("duplicate tensor name {} (tensor info {} and {} of {})", quoted(name),
                          it->second + 1, i + 1, m_tensor_count));
       }
       m_cursor.set_section({"tensor info", i + 1, m_tensor_count, name});
@@ -294,7 +323,7 @@ class Parser {
   }
 
   [[noreturn]] void fail_tensor(const TensorInfo& info, std::string message, std::string hint = {}) const {
-    fail(fmt::format("tensor '{}': {}", info.name, message), std::move(hint));
+    fail(fmt::format("tensor {}: {}", quoted(info.name), message), std::move(hint));
   }
 
   void read_shape(TensorInfo& info) {
@@ -303,10 +332,18 @@ class Parser {
       fail_tensor(info, fmt::format("has {} dimensions, expected at most {}", info.n_dims, max_dims));
     }
     std::uint64_t elements = 1;
+    bool empty = false;
     for (std::uint32_t d = 0; d < info.n_dims; ++d) {
       const auto dim = m_cursor.read<std::int64_t>("dims");
       if (dim < 0) fail_tensor(info, fmt::format("dimension {} is {}, expected >= 0", d, dim));
       info.dims[d] = static_cast<std::uint64_t>(dim);
+      empty = empty || dim == 0;
+    }
+    // A zero dimension makes an empty tensor whatever the others are: gguf.cpp skips its
+    // element-count and byte-size checks when the count is 0, and so does f32patch.
+    if (empty) {
+      info.element_count = 0;
+      return;
     }
     for (std::uint32_t d = 0; d < info.n_dims; ++d) {
       const auto product = checked_mul(elements, info.dims[d], k_int64_max - 1);
@@ -337,6 +374,10 @@ class Parser {
     if (info.dims[0] % traits->block_size != 0) {
       fail_tensor(info, fmt::format("type {} stores blocks of {} elements, but dimension 0 is {}",
                                     traits->name, traits->block_size, info.dims[0]));
+    }
+    if (info.element_count == 0) {
+      info.byte_size = 0;
+      return;
     }
     std::optional<std::uint64_t> bytes = checked_mul(info.dims[0] / traits->block_size, traits->type_size, k_int64_max);
     for (std::uint32_t d = 1; d < max_dims && bytes; ++d) bytes = checked_mul(*bytes, info.dims[d], k_int64_max);
@@ -378,8 +419,8 @@ class Parser {
       }
       if (info.relative_offset != expected) {
         if (previous != nullptr && info.relative_offset < expected) {
-          fail_tensor(info, fmt::format("data at offset {} overlaps tensor '{}' (offsets {}-{}), expected offset {}",
-                                        info.relative_offset, previous->name, previous->relative_offset,
+          fail_tensor(info, fmt::format("data at offset {} overlaps tensor {} (offsets {}-{}), expected offset {}",
+                                        info.relative_offset, quoted(previous->name), previous->relative_offset,
                                         previous->relative_offset + previous->byte_size, expected));
         }
         fail_tensor(info, fmt::format("data offset is {}, expected {} (tensors are packed in tensor-info order)",
@@ -443,38 +484,66 @@ std::optional<std::uint64_t> Model::block_count() const {
   return value->as_uint();
 }
 
-std::int64_t Model::array_int(const ArrayView& array, std::uint64_t index) const {
+Value Model::array_element(const ArrayView& array, std::uint64_t index) const {
   assert(index < array.count);
-  const std::uint32_t size = value_type_size(array.element_type);
-  const std::byte* p = m_file.bytes().data() + array.offset + index * size;
-  switch (array.element_type) {
-    case ValueType::uint8: return load<std::uint8_t>(p, m_order);
-    case ValueType::int8: return load<std::int8_t>(p, m_order);
-    case ValueType::uint16: return load<std::uint16_t>(p, m_order);
-    case ValueType::int16: return load<std::int16_t>(p, m_order);
-    case ValueType::uint32: return load<std::uint32_t>(p, m_order);
-    case ValueType::int32: return load<std::int32_t>(p, m_order);
-    case ValueType::uint64: return static_cast<std::int64_t>(load<std::uint64_t>(p, m_order));
-    case ValueType::int64: return load<std::int64_t>(p, m_order);
-    case ValueType::boolean: return load<std::uint8_t>(p, m_order) != 0 ? 1 : 0;
-    case ValueType::float32: return static_cast<std::int64_t>(load<float>(p, m_order));
-    case ValueType::float64: return static_cast<std::int64_t>(load<double>(p, m_order));
-    case ValueType::string:
-    case ValueType::array: break;
+  Value value{array.element_type, {}};
+  const auto* base = m_file.bytes().data();
+  if (array.element_type == ValueType::string) {
+    std::uint64_t pos = array.offset;  // bounds validated by the parser
+    for (std::uint64_t i = 0;; ++i) {
+      const auto length = load<std::uint64_t>(base + pos, m_order);
+      pos += 8;
+      if (i == index) {
+        value.data = std::string_view(reinterpret_cast<const char*>(base + pos), static_cast<std::size_t>(length));
+        return value;
+      }
+      pos += length;
+    }
   }
-  assert(false && "array_int on a string array");
-  return 0;
+  const std::byte* p = base + array.offset + index * value_type_size(array.element_type);
+  switch (array.element_type) {
+    case ValueType::uint8: value.data = std::uint64_t{load<std::uint8_t>(p, m_order)}; break;
+    case ValueType::int8: value.data = std::int64_t{load<std::int8_t>(p, m_order)}; break;
+    case ValueType::uint16: value.data = std::uint64_t{load<std::uint16_t>(p, m_order)}; break;
+    case ValueType::int16: value.data = std::int64_t{load<std::int16_t>(p, m_order)}; break;
+    case ValueType::uint32: value.data = std::uint64_t{load<std::uint32_t>(p, m_order)}; break;
+    case ValueType::int32: value.data = std::int64_t{load<std::int32_t>(p, m_order)}; break;
+    case ValueType::uint64: value.data = load<std::uint64_t>(p, m_order); break;
+    case ValueType::int64: value.data = load<std::int64_t>(p, m_order); break;
+    case ValueType::float32: value.data = double{load<float>(p, m_order)}; break;
+    case ValueType::float64: value.data = load<double>(p, m_order); break;
+    case ValueType::boolean: value.data = load<std::uint8_t>(p, m_order) != 0; break;
+    case ValueType::string:
+    case ValueType::array: assert(false && "handled above; the parser refuses nested arrays"); break;
+  }
+  return value;
+}
+
+std::optional<std::int64_t> Model::array_int(const ArrayView& array, std::uint64_t index) const {
+  const Value value = array_element(array, index);
+  if (const auto b = value.as_bool()) return *b ? 1 : 0;
+  return value.as_int();  // floats and strings: nullopt, never a cast
 }
 
 double Model::array_float(const ArrayView& array, std::uint64_t index) const {
-  assert(index < array.count);
-  const std::byte* p = m_file.bytes().data() + array.offset + index * value_type_size(array.element_type);
-  if (array.element_type == ValueType::float32) return load<float>(p, m_order);
-  if (array.element_type == ValueType::float64) return load<double>(p, m_order);
-  return static_cast<double>(array_int(array, index));
+  const Value value = array_element(array, index);
+  if (const auto d = value.as_float()) return *d;
+  if (const auto b = value.as_bool()) return *b ? 1.0 : 0.0;
+  if (const auto* u = std::get_if<std::uint64_t>(&value.data)) return static_cast<double>(*u);
+  if (const auto* i = std::get_if<std::int64_t>(&value.data)) return static_cast<double>(*i);
+  assert(false && "array_float on a string array");
+  return 0.0;
 }
 
-bool Model::array_bool(const ArrayView& array, std::uint64_t index) const { return array_int(array, index) != 0; }
+bool Model::array_bool(const ArrayView& array, std::uint64_t index) const {
+  const Value value = array_element(array, index);
+  if (const auto b = value.as_bool()) return *b;
+  if (const auto* u = std::get_if<std::uint64_t>(&value.data)) return *u != 0;
+  if (const auto* i = std::get_if<std::int64_t>(&value.data)) return *i != 0;
+  if (const auto d = value.as_float()) return *d != 0.0;
+  assert(false && "array_bool on a string array");
+  return false;
+}
 
 std::vector<std::string_view> Model::array_strings(const ArrayView& array, std::uint64_t limit) const {
   assert(array.element_type == ValueType::string);

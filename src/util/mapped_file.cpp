@@ -12,8 +12,37 @@
 
 namespace f32patch {
 
+namespace {
+
+// What a path that is not a regular file is, for the message.
+const char* kind_of(mode_t mode) noexcept {
+  if (S_ISDIR(mode)) return "a directory";
+  if (S_ISFIFO(mode)) return "a FIFO";
+  if (S_ISCHR(mode)) return "a character device";
+  if (S_ISBLK(mode)) return "a block device";
+  if (S_ISSOCK(mode)) return "a socket";
+  return "not a regular file";
+}
+
+[[noreturn]] void refuse_non_regular(const std::string& path, mode_t mode) {
+  if (S_ISDIR(mode)) {
+    throw Error(ErrorCode::invalid_gguf, path, "is a directory, not a GGUF file", "pass the .gguf file inside it");
+  }
+  throw Error(ErrorCode::invalid_gguf, path, std::string("is ") + kind_of(mode) + ", not a regular file",
+              "f32patch maps model files; save the stream to a file first");
+}
+
+}  // namespace
+
 MappedFile MappedFile::open_read_only(const std::string& path) {
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  // Look before opening: open(O_RDONLY) on a FIFO blocks until a writer appears, and on a
+  // socket it fails with ENXIO. A path that fails stat() is left to open() for its error.
+  struct stat before {};
+  if (::stat(path.c_str(), &before) == 0 && !S_ISREG(before.st_mode)) refuse_non_regular(path, before.st_mode);
+
+  // O_NONBLOCK as well, in case the path was swapped for a FIFO since the stat(); a regular
+  // file ignores it, and the descriptor is only used for fstat() and mmap().
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
   if (fd < 0) throw_io_error(path, "cannot open for reading", errno);
 
   struct stat st {};
@@ -22,15 +51,9 @@ MappedFile MappedFile::open_read_only(const std::string& path) {
     ::close(fd);
     throw_io_error(path, "cannot stat", err);
   }
-  if (S_ISDIR(st.st_mode)) {
-    ::close(fd);
-    throw Error(ErrorCode::invalid_gguf, path, "is a directory, not a GGUF file",
-                "pass the .gguf file inside it");
-  }
   if (!S_ISREG(st.st_mode)) {
     ::close(fd);
-    throw Error(ErrorCode::invalid_gguf, path, "is not a regular file (a pipe, socket or device)",
-                "f32patch maps model files; save the stream to a file first");
+    refuse_non_regular(path, st.st_mode);
   }
 
   MappedFile file;

@@ -59,11 +59,17 @@ expect_status 3
 expect_err "pointer.gguf: is a Git LFS pointer file, not the model itself"
 expect_err "git lfs pull"
 
-# truncated downloads: inside the header, and inside the tensor data
-head -c 5000 good.gguf > cut-header.gguf
+# truncated downloads: so short that the counts cannot fit, inside the header, and inside the
+# tensor data
+head -c 5000 good.gguf > cut-counts.gguf
+f32p inspect cut-counts.gguf
+expect_status 3
+expect_err "cut-counts.gguf: tensor count is 833, but the 4976 bytes after the header can hold at most 199 tensor infos (25 bytes or more each)"
+expect_err "f32patch: hint: a truncated download"
+head -c 30000 good.gguf > cut-header.gguf
 f32p inspect cut-header.gguf
 expect_status 3
-expect_err "cut-header.gguf: file ends at byte 5000 "
+expect_err "cut-header.gguf: file ends at byte 30000 "
 expect_err_format
 size=$(stat -c %s good.gguf)
 head -c $((size - 100000)) good.gguf > cut-data.gguf

@@ -72,10 +72,19 @@ std::vector<Case> cases() {
                "tensor count is 18446744073709551615"});
   c.push_back({"HEADER_BAD_N_KV", [] { return with_kvs().kv_count_override(UINT64_MAX).build(); },
                "metadata key/value count is 18446744073709551615"});
+  // A count the file cannot hold is blamed on the header, not on the first record that fails.
+  // with_kvs() is padded to 128 bytes: 104 after the header.
   c.push_back({"HEADER_HUGE_N_TENSORS", [] { return with_kvs().tensor_count_override(1ull << 40).build(); },
-               "tensor info 1 of 1099511627776 has an empty name"});
+               "tensor count is 1099511627776, but the 104 bytes after the header can hold at most 4 tensor "
+               "infos (25 bytes or more each)"});
   c.push_back({"HEADER_HUGE_N_KV", [] { return with_kvs().kv_count_override(1ull << 40).build(); },
-               "key 3 of 1099511627776 has an empty name"});
+               "metadata key/value count is 1099511627776, but the 104 bytes after the header can hold at most "
+               "7 records (14 bytes or more each)"});
+  c.push_back({"HEADER_INT64_MAX_N_KV", [] { return with_kvs().kv_count_override(INT64_MAX).build(); },
+               "metadata key/value count is 9223372036854775807, but the 104 bytes after the header"});
+  c.push_back({"HEADER_INT64_MAX_N_TENSORS", [] { return with_tensors().tensor_count_override(INT64_MAX).build(); },
+               "tensor count is 9223372036854775807, but the "});
+  c.push_back({"HEADER_N_KV_JUST_FITS", [] { return GgufBuilder().kv_u8("k", 1).build(); }, ""});
   c.push_back({"HEADER_EMPTY", [] { return GgufBuilder().build(); }, ""});
   // ---- key/value pairs (1000)
   c.push_back({"KV_BAD_KEY_SIZE", [] { auto b = with_kvs().build(); put_u64(b, k_first_key, UINT64_MAX); return b; },
@@ -112,9 +121,44 @@ std::vector<Case> cases() {
   c.push_back({"KV_STRING_ARRAY_PAST_END",
                [] {
                  Bytes payload{8, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 200, 0, 0, 0, 0, 0, 0, 0};
+                 Bytes b = GgufBuilder().kv_raw("a.strs", 9, payload).header();
+                 b.resize(b.size() + 64);  // more than 2 lengths need, less than 200 bytes
+                 return b;
+               },
+               "while reading the 200 bytes of string 1 of 2 in the array of key 1 of 1 ('a.strs')"});
+  // A string length no writer produces is reported as such, not as a truncated file.
+  c.push_back({"KV_STRING_ARRAY_ELEMENT_LENGTH_MAX",
+               [] {
+                 Bytes payload{8, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 'x',
+                               0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
+                 Bytes b = GgufBuilder().kv_raw("a.strs", 9, payload).build();
+                 b.resize(b.size() + 64);
+                 return b;
+               },
+               "length of string 2 of 2 in the array of key 1 of 1 ('a.strs') (at byte 63) is "
+               "18446744073709551615, expected at most 1073741824"});
+  c.push_back({"KV_STRING_ARRAY_ELEMENT_OVER_LIMIT",
+               [] {
+                 Bytes payload{8, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0x40, 0, 0, 0, 0};
                  return GgufBuilder().kv_raw("a.strs", 9, payload).build();
                },
-               "array of key 1 of 1 ('a.strs')"});
+               "length of string 1 of 1 in the array of key 1 of 1 ('a.strs') (at byte 54) is 1073741825, "
+               "expected at most 1073741824"});
+  c.push_back({"KV_STRING_ARRAY_SECOND_LENGTH_CUT",
+               [] {
+                 Bytes payload{8, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 9, 0, 0, 0, 0, 0, 0, 0};
+                 payload.insert(payload.end(), 9, 'x');
+                 payload.insert(payload.end(), {3, 0});  // 2 of the 8 bytes of the second length
+                 return GgufBuilder().kv_raw("a.strs", 9, payload).header();
+               },
+               "while reading the length of string 2 of 2 in the array of key 1 of 1 ('a.strs')"});
+  // Strings from the file are escaped in every message: no control byte reaches a terminal.
+  c.push_back({"KV_DUPLICATE_KEY_WITH_ESCAPES",
+               [] { return GgufBuilder().kv_u32("a\x1b[2J\nb", 1).kv_u32("a\x1b[2J\nb", 2).build(); },
+               "duplicate key 'a\\x1b[2J\\nb' (key 1 and key 2 of 2)"});
+  c.push_back({"KV_BAD_TYPE_NAME_WITH_NEWLINE",
+               [] { return GgufBuilder().kv_raw("k\nf32patch: error: fake", 13, {0, 0, 0, 0}).build(); },
+               "value type of key 1 of 1 ('k\\nf32patch: error: fake') is 13"});
   c.push_back({"KV_RANDOM_KV",
                [] {
                  GgufBuilder b;
@@ -141,6 +185,21 @@ std::vector<Case> cases() {
                "dimension 0 is -1"});
   c.push_back({"TENSORS_ZERO_DIM", [] { return with_kvs().tensor({"t", 0, {8, 0}, {}, {}}).tensor({"u", 0, {0, 4}, {}, {}}).build(); },
                ""});
+  // Zero elements whatever the other dimensions: gguf.cpp skips the overflow checks then.
+  c.push_back({"TENSORS_ZERO_DIM_HUGE_OTHERS",
+               [] {
+                 return with_kvs().tensor({"a", 0, {1ll << 62, 0}, {}, {}}).tensor({"b", 0, {1ll << 62, 4, 0}, {}, {}})
+                     .tensor({"c", 0, {0, INT64_MAX, INT64_MAX, INT64_MAX}, {}, {}}).f32_tensor("d", {1}, {1.f}).build();
+               },
+               ""});
+  c.push_back({"TENSORS_ZERO_DIM_BAD_BLOCKS", [] { return with_kvs().tensor({"t", 12, {100, 0}, {}, {}}).build(); },
+               "type Q4_K stores blocks of 256 elements, but dimension 0 is 100"});
+  c.push_back({"TENSORS_NAME_WITH_ESCAPES",
+               [] { return with_kvs().tensor({"x\n\x1b[31m\xff\\", 0, {-1}, {}, {}}).build(); },
+               "tensor 'x\\n\\x1b[31m\\xff\\\\': dimension 0 is -1"});
+  c.push_back({"TENSORS_DUPLICATE_NAME_WITH_ESCAPES",
+               [] { return with_kvs().f32_tensor("t\r", {1}, {1.f}).f32_tensor("t\r", {1}, {2.f}).build(); },
+               "duplicate tensor name 't\\r' (tensor info 1 and 2 of 2)"});
   c.push_back({"TENSORS_NE_TOO_BIG",
                [] {
                  const std::int64_t big = 4ll * INT32_MAX;
@@ -264,6 +323,9 @@ TEST_P(CorruptionTest, OutcomeAndMessage) {
     EXPECT_EQ(e.path(), "case.gguf");
     EXPECT_NE(e.message().find(c.expect), std::string::npos)
         << c.name << ": message '" << e.message() << "' lacks '" << c.expect << "'";
+    for (const char ch : e.message()) {
+      EXPECT_FALSE(static_cast<unsigned char>(ch) < 0x20 || ch == 0x7f) << c.name << ": raw control byte in message";
+    }
   }
 }
 

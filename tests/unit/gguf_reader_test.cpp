@@ -298,7 +298,7 @@ TEST_F(Gemma31bTest, HeaderMatchesTheFixtureSpec) {
 TEST_F(Gemma31bTest, LayerTableHasSixtyRowsWithAttentionKindsAndValues) {
   const Model model = Model::open(path);
   const LayerMap layers = map_layers(model);
-  EXPECT_EQ(layers.layer_rows(), 60u);
+  EXPECT_EQ(layers.rows().size(), 60u);
   ASSERT_EQ(layers.tensors.size(), 60u);
   ASSERT_EQ(layers.attention.kinds.size(), 60u);
   EXPECT_EQ(layers.attention.source, "gemma4.attention.sliding_window_pattern");

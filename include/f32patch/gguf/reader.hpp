@@ -15,7 +15,8 @@
 //
 // Strings are a u64 byte count and the bytes, with no terminator. Arrays are an element type
 // (u32), a u64 element count and the packed elements. See docs/gguf-validation.md for every
-// check and the message it produces.
+// check and the message it produces. Names and strings are kept as their raw bytes; any
+// message that quotes one escapes it first (gguf/text.hpp).
 //
 // The reader never materialises metadata arrays: the 262,144 tokens and 514,906 merges of a
 // Gemma 4 vocabulary are stepped over and kept as views into the mapping.
@@ -118,8 +119,14 @@ class Model {
   std::optional<std::uint64_t> block_count() const;
 
   // Elements of a metadata array (index must be < count; the caller checks).
-  std::int64_t array_int(const ArrayView& array, std::uint64_t index) const;
+  // One element decoded like a scalar value (a string element walks the array from its start).
+  Value array_element(const ArrayView& array, std::uint64_t index) const;
+  // An integer or bool element as int64; nullopt for floats, strings and u64 values above
+  // INT64_MAX (a float is never converted, so NaN or 1e30 cannot overflow a cast).
+  std::optional<std::int64_t> array_int(const ArrayView& array, std::uint64_t index) const;
+  // A numeric or bool element as a double (integers converted, bools 0 or 1).
   double array_float(const ArrayView& array, std::uint64_t index) const;
+  // A numeric or bool element compared with zero (NaN is non-zero).
   bool array_bool(const ArrayView& array, std::uint64_t index) const;
   // The first `limit` strings of a string array (walks the array from its start).
   std::vector<std::string_view> array_strings(const ArrayView& array, std::uint64_t limit) const;

@@ -16,7 +16,9 @@ namespace f32patch {
 class MappedFile {
  public:
   // Throws Error{io} when the path cannot be opened or mapped, and Error{invalid_gguf} with a
-  // hint when it names a directory or something that is not a regular file.
+  // hint when it names a directory or something that is not a regular file ("is a FIFO, not a
+  // regular file"). Never blocks: a FIFO is refused before it is opened, and the open itself
+  // uses O_NONBLOCK.
   static MappedFile open_read_only(const std::string& path);
 
   // Bytes held in memory under a display name, for tests and fuzzing: parsed like a mapping.

@@ -67,17 +67,12 @@ verify::Substitution parse_substitution(const std::string& text) {
   return sub;
 }
 
-void write_stdout(const std::string& text) {
-  std::fwrite(text.data(), 1, text.size(), stdout);
-  std::fflush(stdout);
-}
-
 }  // namespace
 
 CommandRunner add_hash(CLI::App& sub, const GlobalOptions& global) {
   auto options = std::make_shared<HashCommandOptions>();
-  sub.add_option("files", options->files, "Files to hash ('-' for standard input)")
-      ->required()
+  sub.add_option("files", options->files,
+                 "Files to hash ('-' for standard input; standard input when none is given)")
       ->type_name("FILE");
   sub.add_option("-a,--algo", options->algo,
                  fmt::format("Digests to compute, comma-separated: {} (default md5; xxh128 with "
@@ -86,7 +81,8 @@ CommandRunner add_hash(CLI::App& sub, const GlobalOptions& global) {
       ->type_name("LIST");
   sub.add_flag("--tag", options->tag,
                "BSD-style lines 'MD5 (file) = hex' (always used with several algorithms, since "
-               "an untagged 32-digit line could be MD5 or XXH128)");
+               "an untagged 32-digit line could be MD5 or XXH128, and for xxh3, as xxhsum -H3 "
+               "prints it)");
   sub.add_flag("--per-tensor", options->per_tensor,
                "Print a per-tensor manifest of a GGUF file instead (docs/manifest-format.md); "
                "check it with 'f32patch verify --manifest'");
@@ -96,7 +92,8 @@ CommandRunner add_hash(CLI::App& sub, const GlobalOptions& global) {
       ->group("");  // hidden: for tests and for checking a planned patch by hand
   sub.footer(std::string(
       "Output is only check lines, so it can be checked by md5sum -c, sha256sum -c or "
-      "xxhsum -c (single algorithm), or by 'f32patch verify -c'.\n"
+      "xxhsum -c (single algorithm), or by 'f32patch verify -c'. xxh3 is XXH3-64 (xxhsum -H3), "
+      "xxh128 is XXH3-128 (xxhsum -H2).\n"
       "Examples:\n"
       "  f32patch hash model.gguf > model.gguf.md5\n"
       "  f32patch hash --algo md5,sha256,xxh128 model.gguf | f32patch verify -c -\n"
@@ -117,8 +114,11 @@ CommandRunner add_hash(CLI::App& sub, const GlobalOptions& global) {
     }
     const bool tagged = options->tag || algorithms.size() > 1;
     const bool show_progress = progress_wanted(global);
+    // Like md5sum: no FILE means standard input, named "-" in the lines.
+    const std::vector<std::string> files =
+        options->files.empty() ? std::vector<std::string>{"-"} : options->files;
 
-    return for_each_file(options->files, [&](const std::string& path) {
+    return for_each_input(files, [&](const std::string& path) {
       if (options->per_tensor) {
         if (path == "-") {
           throw Error(ErrorCode::usage, "-", "--per-tensor needs a GGUF file, not standard input");

@@ -8,7 +8,9 @@
 
 #include <fmt/format.h>
 
+#include <f32patch/gguf/text.hpp>
 #include <f32patch/util/error.hpp>
+#include <f32patch/verify/check_file.hpp>
 #include <f32patch/verify/manifest.hpp>
 #include <f32patch/verify/published.hpp>
 
@@ -17,14 +19,37 @@
 
 namespace f32patch::cli {
 
+std::string diagnostic_name(std::string_view path) {
+  if (path.empty() || path == k_standard_input || path == k_standard_output) return std::string(path);
+  return verify::quote_name(path);
+}
+
 void report_note(const GlobalOptions& global, std::string_view path, std::string_view message) {
   if (global.verbosity < 0) return;
+  // As report_error does: control characters in a message (a tensor name) are escaped, so a
+  // note is one line; backslashes are left alone, the quoted name has its own escapes.
+  const std::string text = gguf::display_text(message, {.max_chars = 0, .escape_double_quote = false,
+                                                        .escape_backslash = false});
   if (path.empty()) {
-    fmt::print(stderr, "f32patch: note: {}\n", message);
+    fmt::print(stderr, "f32patch: note: {}\n", text);
   } else {
-    fmt::print(stderr, "f32patch: note: {}: {}\n", path, message);
+    fmt::print(stderr, "f32patch: note: {}: {}\n", diagnostic_name(path), text);
   }
   std::fflush(stderr);
+}
+
+void report_file_error(const Error& error) {
+  report_error(diagnostic_name(error.path()), error.message(), error.hint());
+}
+
+void write_stdout(std::string_view text) {
+  errno = 0;
+  const std::size_t written = std::fwrite(text.data(), 1, text.size(), stdout);
+  if (written != text.size() || std::fflush(stdout) != 0) {
+    const int errnum = errno != 0 ? errno : EIO;
+    std::clearerr(stdout);  // the message is given here; don't repeat it at exit
+    throw_io_error(k_standard_output, "cannot write", errnum);
+  }
 }
 
 verify::HashResult hash_path(const std::string& path, std::span<const verify::Algorithm> algorithms,

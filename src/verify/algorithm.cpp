@@ -17,12 +17,16 @@ namespace f32patch::verify {
 namespace {
 
 constexpr std::array<AlgorithmInfo, algorithm_count> k_algorithms{{
-    {Algorithm::md5, "md5", "MD5", 16, "md5sum", "md5sum -c"},
-    {Algorithm::sha256, "sha256", "SHA256", 32, "sha256sum", "sha256sum -c"},
-    {Algorithm::xxh128, "xxh128", "XXH128", 16, "xxhsum -H2", "xxhsum -c"},
-    {Algorithm::xxh64, "xxh64", "XXH64", 8, "xxhsum -H1", "xxhsum -c"},
+    // id, name, tag, size, print tool, check tool, tool unescapes names, always tagged
+    {Algorithm::md5, "md5", "MD5", 16, "md5sum", "md5sum -c", true, false},
+    {Algorithm::sha256, "sha256", "SHA256", 32, "sha256sum", "sha256sum -c", true, false},
+    {Algorithm::xxh128, "xxh128", "XXH128", 16, "xxhsum -H2", "xxhsum -c", false, false},
+    {Algorithm::xxh64, "xxh64", "XXH64", 8, "xxhsum -H1", "xxhsum -c", false, false},
+    {Algorithm::xxh3, "xxh3", "XXH3", 8, "xxhsum -H3", "xxhsum -c", false, true},
 }};
 static_assert(k_algorithms.size() == algorithm_count);
+static_assert(static_cast<std::size_t>(Algorithm::xxh3) + 1 == algorithm_count,
+              "algorithm_count must follow the last enumerator");
 
 constexpr bool rows_in_enum_order() {
   for (std::size_t i = 0; i < k_algorithms.size(); ++i) {
@@ -69,21 +73,36 @@ void evp_final(void* state, unsigned char* out) {
 }
 void evp_destroy(void* state) noexcept { EVP_MD_CTX_free(static_cast<EVP_MD_CTX*>(state)); }
 
-void* xxh3_init() {
+void* xxh128_init() {
   XXH3_state_t* state = XXH3_createState();
   if (state == nullptr) throw std::bad_alloc();
   XXH3_128bits_reset(state);
   return state;
 }
-void xxh3_update(void* state, const std::byte* data, std::size_t size) {
+void xxh128_update(void* state, const std::byte* data, std::size_t size) {
   XXH3_128bits_update(static_cast<XXH3_state_t*>(state), data, size);
 }
-void xxh3_final(void* state, unsigned char* out) {
+void xxh128_final(void* state, unsigned char* out) {
   XXH128_canonical_t canonical;
   XXH128_canonicalFromHash(&canonical, XXH3_128bits_digest(static_cast<XXH3_state_t*>(state)));
   std::memcpy(out, canonical.digest, sizeof canonical.digest);
 }
 void xxh3_destroy(void* state) noexcept { XXH3_freeState(static_cast<XXH3_state_t*>(state)); }
+
+void* xxh3_64_init() {
+  XXH3_state_t* state = XXH3_createState();
+  if (state == nullptr) throw std::bad_alloc();
+  XXH3_64bits_reset(state);
+  return state;
+}
+void xxh3_64_update(void* state, const std::byte* data, std::size_t size) {
+  XXH3_64bits_update(static_cast<XXH3_state_t*>(state), data, size);
+}
+void xxh3_64_final(void* state, unsigned char* out) {
+  XXH64_canonical_t canonical;  // XXH3-64 has XXH64's hash type and canonical form
+  XXH64_canonicalFromHash(&canonical, XXH3_64bits_digest(static_cast<XXH3_state_t*>(state)));
+  std::memcpy(out, canonical.digest, sizeof canonical.digest);
+}
 
 void* xxh64_init() {
   XXH64_state_t* state = XXH64_createState();
@@ -104,8 +123,9 @@ void xxh64_destroy(void* state) noexcept { XXH64_freeState(static_cast<XXH64_sta
 constexpr std::array<Adaptor, algorithm_count> k_adaptors{{
     {evp_init<EVP_md5>, evp_update, evp_final, evp_destroy},
     {evp_init<EVP_sha256>, evp_update, evp_final, evp_destroy},
-    {xxh3_init, xxh3_update, xxh3_final, xxh3_destroy},
+    {xxh128_init, xxh128_update, xxh128_final, xxh3_destroy},
     {xxh64_init, xxh64_update, xxh64_final, xxh64_destroy},
+    {xxh3_64_init, xxh3_64_update, xxh3_64_final, xxh3_destroy},
 }};
 static_assert(k_adaptors.size() == algorithm_count);
 
@@ -145,9 +165,9 @@ std::optional<Algorithm> algorithm_from_name(std::string_view name) {
   }
   // Spellings people type for the same digests.
   if (iequals(name, "sha-256")) return Algorithm::sha256;
-  if (iequals(name, "xxh3-128") || iequals(name, "xxh3_128") || iequals(name, "xxh3")) {
-    return Algorithm::xxh128;
-  }
+  // xxhsum's own spellings: XXH3 alone is the 64-bit XXH3 (-H3), XXH128 the 128-bit one (-H2).
+  if (iequals(name, "xxh3-128") || iequals(name, "xxh3_128")) return Algorithm::xxh128;
+  if (iequals(name, "xxh3-64") || iequals(name, "xxh3_64")) return Algorithm::xxh3;
   return std::nullopt;
 }
 

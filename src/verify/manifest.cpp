@@ -31,8 +31,8 @@ std::string_view next_field(std::string_view& rest) {
   return field;
 }
 
-// Exact names only: llama-gguf-hash's "xxh3" is XXH3-64, which f32patch does not compute, so
-// the CLI's aliases (xxh3 -> xxh128) must not apply here.
+// Exact table names only (the CLI's aliases such as "sha-256" or "xxh3-64" are not manifest
+// names). llama-gguf-hash's "xxh3" is XXH3-64, which is what the table's xxh3 row is.
 std::optional<Algorithm> manifest_algorithm(std::string_view name) {
   for (const AlgorithmInfo& row : algorithms()) {
     if (row.name == name) return row.id;

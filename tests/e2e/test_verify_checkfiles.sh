@@ -1,8 +1,10 @@
 # f32patch verify -c reads what md5sum, sha256sum and xxhsum write (untagged, --tag, escaped
-# names, the binary marker), from a file or standard input, and behaves like md5sum -c:
-# FILE: OK / FILE: FAILED / FILE: FAILED open or read, --quiet, --status, --strict, --warn,
-# --ignore-missing. Exit 1 on a mismatch, 3 for a check file without valid lines (or a
-# malformed line under --strict), 4 when a listed file cannot be read.
+# names, the binary marker, XXH3-64 lines, untagged 32-digit lines as MD5 or XXH3-128), from a
+# file or standard input (-c - or a bare -c), and behaves like md5sum -c: FILE: OK / FILE: FAILED
+# / FILE: FAILED open or read in line order, --quiet, --status, --strict, --warn,
+# --ignore-missing, names shown and quoted as md5sum does. Exit 1 on a mismatch, 3 for a check
+# file without valid lines (or a malformed line under --strict), 4 when a listed file cannot be
+# read (md5sum exits 1 for all three).
 source "$E2E_LIB"
 for tool in md5sum sha256sum xxhsum; do
   command -v "$tool" >/dev/null || { echo "skipped: $tool is not installed"; exit 125; }
@@ -13,8 +15,9 @@ head -c 1 /dev/urandom > b.gguf
 : > empty.gguf
 cp a.gguf "$(printf 'odd\nname.gguf')"
 cp b.gguf 'odd\back.gguf'
+cp b.gguf "$(printf 'cr\rname.gguf')"
 
-md5sum a.gguf b.gguf empty.gguf "$(printf 'odd\nname.gguf')" 'odd\back.gguf' > MD5SUMS
+md5sum a.gguf b.gguf empty.gguf "$(printf 'odd\nname.gguf')" 'odd\back.gguf' "$(printf 'cr\rname.gguf')" > MD5SUMS
 sha256sum --tag a.gguf b.gguf "$(printf 'odd\nname.gguf')" > SHA256SUMS
 md5sum -b a.gguf > binary.md5
 xxhsum -H2 a.gguf b.gguf > sums.xxh128
@@ -33,6 +36,7 @@ done
 f32p verify -c MD5SUMS
 expect_out '\odd\nname.gguf: OK'
 expect_out 'odd\back.gguf: OK'
+expect_out "$(printf 'cr\rname.gguf: OK')"  # raw, as md5sum 9.1 shows it
 f32p verify -c sums.xxh64
 expect_status 0
 expect_eq "$(cat out)" "$(xxhsum -c sums.xxh64 2>/dev/null)" "verify -c sums.xxh64"
@@ -40,18 +44,51 @@ f32p verify -c tagged.xxh -c tagged64.xxh
 expect_status 0
 expect_eq "$(cat out)" "$(printf 'a.gguf: OK\nb.gguf: OK\na.gguf: OK')" "verify -c on xxhsum --tag files"
 
-# xxhsum -H2's untagged 32-digit lines: MD5 unless the name ends in .xxh128 or --algo says so
+# untagged 32-digit lines are MD5 or XXH3-128: unless the check file's name or --algo settles it,
+# each file is hashed with both (one read) and a line matches when either digest does
 f32p verify -c sums.xxh128
 expect_status 0
 cp sums.xxh128 sums.txt
 f32p verify -c sums.txt
+expect_status 0
+expect_eq "$(cat out)" "$(printf 'a.gguf: OK\nb.gguf: OK')" "xxhsum -H2 lines in a file of any name"
+expect_no_err
+f32p -v verify -c sums.txt
+expect_err "f32patch: note: sums.txt: line 1: 'a.gguf' matches as its XXH3-128"
+{ md5sum a.gguf; xxhsum -H2 b.gguf; } > both.txt
+f32p verify -c both.txt
+expect_status 0
+expect_eq "$(grep -c ': OK$' out)" 2 "an MD5 line and an XXH3-128 line in one file"
+f32p verify -c sums.txt --algo xxh128
+expect_status 0
+f32p verify -c sums.txt --algo md5
 expect_status 1
 expect_out "a.gguf: FAILED"
 expect_err "f32patch: warning: sums.txt: 2 computed checksums did NOT match"
-f32p verify -c sums.txt --algo xxh128
-expect_status 0
+check; ! grep -q "both were tried" err || fail "--algo settles the reading: nothing else was tried"
+cp sums.xxh128 sums.md5
+f32p verify -c sums.md5
+expect_status 1
+expect_out "a.gguf: FAILED"
 f32p verify -c sums.txt --algo crc32
 expect_status 2
+# the failure of an open line says that both were tried, even with --quiet
+echo "$(printf '%032d' 7)  a.gguf" > wrong.txt
+f32p verify -c wrong.txt --quiet
+expect_status 1
+expect_out "a.gguf: FAILED"
+expect_err "f32patch: note: wrong.txt: line 1: neither the MD5 nor the XXH3-128 of 'a.gguf' is 00000000000000000000000000000007; an untagged 32-digit line can be either, and both were tried"
+f32p verify -c wrong.txt --status
+expect_no_err
+# xxhsum -H3 (XXH3-64) lines, 0.8.1's BSD form and 0.8.2's XXH3_ form
+xxhsum -H3 a.gguf b.gguf > sums.xxh3
+f32p verify -c sums.xxh3
+expect_status 0
+expect_eq "$(cat out)" "$(xxhsum -c sums.xxh3 2>/dev/null)" "verify -c on xxhsum -H3 lines"
+sed 's/^XXH3 (\(.*\)) = \(.*\)$/XXH3_\2  \1/' sums.xxh3 > new-form.xxh3
+f32p verify -c new-form.xxh3
+expect_status 0
+expect_eq "$(grep -c ': OK$' out)" 2 "XXH3_<hex> lines"
 
 # standard input: f32patch hash | f32patch verify -c -, and a pipe from md5sum
 LAST_CMD="hash | verify -c -"
@@ -62,6 +99,18 @@ LAST_CMD="md5sum | verify -c -"
 md5sum a.gguf | "$F32PATCH" verify -c - > out 2> err; STATUS=$?
 expect_status 0
 expect_eq "$(cat out)" "a.gguf: OK" "md5sum piped into verify -c -"
+# a bare -c reads standard input, as md5sum -c does; and the xxh128 hash pipe passes
+LAST_CMD="md5sum | verify -c"
+md5sum a.gguf | "$F32PATCH" verify -c > out 2> err; STATUS=$?
+expect_status 0
+expect_eq "$(cat out)" "a.gguf: OK" "md5sum piped into verify -c"
+LAST_CMD="hash --algo xxh128 | verify -c"
+"$F32PATCH" hash --algo xxh128 a.gguf b.gguf | "$F32PATCH" verify -c > out 2> err; STATUS=$?
+expect_status 0
+expect_eq "$(cat out)" "$(printf 'a.gguf: OK\nb.gguf: OK')" "hash --algo xxh128 | verify -c"
+f32p verify -c MD5SUMS SHA256SUMS
+expect_status 0
+expect_eq "$(grep -c ': OK$' out)" 9 "-c with two check files"
 LAST_CMD="verify -c - (nothing valid)"
 echo "not a checksum" | "$F32PATCH" verify -c - > out 2> err; STATUS=$?
 expect_status 3
@@ -112,6 +161,25 @@ echo "0123456789abcdef0123456789abcdef  gone.gguf" > allgone.md5
 f32p verify -c allgone.md5 --ignore-missing
 expect_status 1
 expect_err "f32patch: error: allgone.md5: no file was verified"
+# md5sum 9.1 says nothing of it with --status, and exits 1 all the same
+f32p verify -c allgone.md5 --ignore-missing --status
+expect_status 1
+expect_no_out
+expect_no_err
+# one missing file among others: the others are checked, the status is the most severe
+{ md5sum a.gguf; echo "0123456789abcdef0123456789abcdef  gone.gguf"; md5sum empty.gguf; } > middle.md5
+f32p verify -c middle.md5
+expect_status 4
+expect_eq "$(cat out)" "$(printf 'a.gguf: OK\ngone.gguf: FAILED open or read\nempty.gguf: OK')" "a missing file in the middle"
+# names in diagnostics are quoted as md5sum quotes them
+echo "0123456789abcdef0123456789abcdef  gone file.gguf" > spaced.md5
+f32p verify -c spaced.md5
+expect_status 4
+expect_out "gone file.gguf: FAILED open or read"
+expect_err "f32patch: error: 'gone file.gguf': cannot open for reading (No such file or directory)"
+f32p verify -c 'no such.md5'
+expect_status 4
+expect_err "f32patch: error: 'no such.md5': cannot open for reading"
 f32p verify -c missing.md5
 expect_status 4
 expect_err "f32patch: error: missing.md5: cannot open for reading (No such file or directory)"
@@ -121,3 +189,11 @@ expect_err "f32patch: error: missing.md5: cannot open for reading (No such file 
 f32p verify -c twice
 expect_status 1
 expect_eq "$(cat out)" "$(printf 'a.gguf: OK\na.gguf: FAILED')" "two lines for one file"
+# results come in the check file's line order, as md5sum -c prints them: a, b, a
+cp a.gguf c.gguf
+{ md5sum c.gguf; md5sum empty.gguf; md5sum --tag c.gguf; md5sum a.gguf; } > order.md5
+f32p verify -c order.md5
+expect_status 0
+expect_eq "$(cat out)" "$(md5sum -c order.md5)" "line order, as md5sum -c"
+f32p -q verify -c order.md5 --quiet
+expect_no_out

@@ -1,6 +1,7 @@
-# f32patch verify FILE --md5/--sha256/--xxh128/--xxh64 HEX (several at once, one read), and the
-# sidecar FILE.md5 / FILE.sha256 used when no digest is given. OK exits 0, a mismatch 1, a bad
-# digest or no digest at all 2, a sidecar without a line for the file 3, a missing file 4.
+# f32patch verify FILE --md5/--sha256/--xxh128/--xxh64/--xxh3 HEX (several at once, one read),
+# and the sidecar FILE.md5 / FILE.sha256 / ... used when no digest is given. OK exits 0, a
+# mismatch 1, a bad digest or no digest at all 2, a sidecar without a line for the file (or
+# whose line names another file, or has the wrong length) 3, a missing file 4.
 source "$E2E_LIB"
 for tool in md5sum sha256sum xxhsum; do
   command -v "$tool" >/dev/null || { echo "skipped: $tool is not installed"; exit 125; }
@@ -11,15 +12,22 @@ md5=$(md5sum m.gguf | cut -d' ' -f1)
 sha=$(sha256sum m.gguf | cut -d' ' -f1)
 x128=$(xxhsum -H2 m.gguf | cut -d' ' -f1)
 x64=$(xxhsum -H1 m.gguf | cut -d' ' -f1)
+x3=$(xxhsum -H3 m.gguf | sed 's/.* = //')
 zero32=$(printf '%032d' 0)
 
 f32p verify m.gguf --md5 "$md5"
 expect_status 0
 expect_eq "$(cat out)" "m.gguf: OK" "--md5"
 expect_no_err
-f32p verify m.gguf --md5 "${md5^^}" --sha256 "$sha" --xxh128 "$x128" --xxh64 "$x64"
+f32p verify m.gguf --md5 "${md5^^}" --sha256 "$sha" --xxh128 "$x128" --xxh64 "$x64" --xxh3 "$x3"
 expect_status 0
-expect_eq "$(cat out)" "m.gguf: OK" "all four digests, upper-case md5"
+expect_eq "$(cat out)" "m.gguf: OK" "all five digests, upper-case md5"
+# --xxh3 is XXH3-64, as xxhsum -H3 computes it; XXH3-128 is --xxh128
+f32p verify m.gguf --xxh3 "$x64"
+expect_status 1
+f32p verify m.gguf --xxh3 "$x128"
+expect_status 2
+expect_err "f32patch: error: --xxh3 '$x128' is not a 16-digit hex digest"
 
 f32p verify m.gguf --md5 "$md5" --xxh128 "$zero32"
 expect_status 1
@@ -84,12 +92,40 @@ expect_status 1
 expect_out "models/m.gguf: FAILED"
 expect_err "MD5 is "
 expect_err "SHA256 is "
-# a sidecar with lines for other files only
+# a sidecar with lines for other files only is refused, even a single line
 { md5sum m.gguf | sed 's/m.gguf$/x.gguf/'; md5sum m.gguf | sed 's/m.gguf$/y.gguf/'; } > models/m.gguf.md5
 rm models/m.gguf.sha256
 f32p verify models/m.gguf
 expect_status 3
-expect_err "f32patch: error: models/m.gguf.md5: has no checksum line for 'm.gguf'"
+expect_err "f32patch: error: models/m.gguf.md5: line 1 is for 'x.gguf', not for 'm.gguf'"
+expect_err "f32patch: hint: a sidecar holds the digest of the file it is named after"
+md5sum m.gguf | sed 's/m.gguf$/other.gguf/' > models/m.gguf.md5
+f32p verify models/m.gguf
+expect_status 3
+expect_no_out
+expect_err "f32patch: error: models/m.gguf.md5: line 1 is for 'other.gguf', not for 'm.gguf'"
+# a line md5sum wrote for standard input names no file: it is taken
+md5sum < models/m.gguf > models/m.gguf.md5
+f32p verify models/m.gguf
+expect_status 0
+expect_eq "$(cat out)" "models/m.gguf: OK" "a sidecar line for '-'"
+# a SHA-256 line in FILE.md5 says what is wrong with it
+sha256sum m.gguf > m.gguf.md5
+f32p verify m.gguf
+expect_status 3
+expect_err "f32patch: error: m.gguf.md5: line 1: expected a 32-digit MD5, found 64 digits"
+printf 'garbage\n' > m.gguf.md5
+f32p verify m.gguf
+expect_status 3
+expect_err "f32patch: error: m.gguf.md5: has no properly formatted checksum line"
+# FILE.xxh3 as xxhsum -H3 writes it
+rm m.gguf.md5
+xxhsum -H3 m.gguf > m.gguf.xxh3
+f32p -v verify m.gguf
+expect_status 0
+expect_out "m.gguf: OK"
+expect_err "checking against m.gguf.xxh3"
+rm m.gguf.xxh3
 # several files with sidecars: each on its own, the most severe status
 md5sum m.gguf > m.gguf.md5
 f32p verify m.gguf models/m.gguf gone.gguf

@@ -1,6 +1,7 @@
 # hash --per-tensor writes a manifest (one line per tensor: algo, hex, file:tensor by base
 # name); verify --manifest names exactly the tensors that differ after bytes of one tensor are
-# flipped with dd, and checks a moved or renamed file. Bad manifests exit 3, missing files 4.
+# flipped with dd, and checks a moved or renamed file; xxh3 (XXH3-64) manifests as well. Bad
+# manifests exit 3, missing files 4.
 source "$E2E_LIB"
 command -v jq >/dev/null || { echo "skipped: jq is not installed"; exit 125; }
 
@@ -83,7 +84,30 @@ f32p verify --manifest model.manifest junk.gguf
 expect_status 3
 f32p verify --manifest model.manifest
 expect_status 2
-echo "xxh3  78af5f94892f3950  model.gguf:output_norm.weight" > other.manifest
+{ echo "sha1  a9993e364706816aba3e25717850c26c9cd0d89d  model.gguf:output_norm.weight"
+  echo "uuid  1b6d1f34-0000-5000-8000-000000000000  model.gguf"; } > other.manifest
 f32p verify --manifest other.manifest model.gguf
 expect_status 3
 expect_err "f32patch: error: other.manifest: has no per-tensor lines f32patch can check"
+f32p verify --manifest 'no such.manifest' model.gguf
+expect_status 4
+expect_err "f32patch: error: 'no such.manifest': cannot open for reading"
+
+# xxh3 lines (XXH3-64, llama-gguf-hash's xxh3) are checked, not skipped
+f32p hash --per-tensor --algo xxh3 model.gguf
+expect_status 0
+cp out xxh3.manifest
+expect_eq "$(grep -cE '^xxh3  [0-9a-f]{16}  model\.gguf:' xxh3.manifest)" 833 "xxh3 manifest lines"
+if command -v xxhsum >/dev/null; then
+  bytes=$(jq '.tensors[] | select(.name == "blk.3.attn_q.weight") | .bytes' model.json)
+  start=$(jq '.tensors[] | select(.name == "blk.3.attn_q.weight") | .offset' model.json)
+  expected=$(dd if=model.gguf bs=1 skip="$start" count="$bytes" status=none | xxhsum -H3 - | sed 's/.* = //')
+  expect_eq "$(grep ':blk.3.attn_q.weight$' xxh3.manifest | cut -d' ' -f3)" "$expected" "xxh3 of a tensor equals xxhsum -H3"
+fi
+f32p verify --manifest xxh3.manifest model.gguf
+expect_status 0
+expect_eq "$(cat out)" "model.gguf: OK" "an xxh3 manifest"
+check; grep -q "skipped" err && fail "xxh3 lines must not be skipped"
+f32p verify --manifest xxh3.manifest patched.gguf
+expect_status 1
+expect_out "patched.gguf:blk.25.layer_output_scale.weight: FAILED"

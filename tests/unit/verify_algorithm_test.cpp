@@ -1,5 +1,5 @@
 // The algorithm table and the Digest adaptor: known answers for every row (the values md5sum,
-// sha256sum, xxhsum -H2 and xxhsum -H1 print), names, tags and hex handling.
+// sha256sum, xxhsum -H2, xxhsum -H1 and xxhsum -H3 print), names, tags and hex handling.
 #include <cstring>
 #include <string>
 #include <vector>
@@ -22,7 +22,7 @@ struct KnownAnswer {
   std::string_view hex;
 };
 
-// md5sum / sha256sum / xxhsum -H2 / xxhsum -H1 output for these inputs.
+// md5sum / sha256sum / xxhsum -H2 / xxhsum -H1 / xxhsum -H3 (0.8.1) output for these inputs.
 constexpr KnownAnswer k_known[] = {
     {Algorithm::md5, "", "d41d8cd98f00b204e9800998ecf8427e"},
     {Algorithm::md5, "abc", "900150983cd24fb0d6963f7d28e17f72"},
@@ -32,6 +32,8 @@ constexpr KnownAnswer k_known[] = {
     {Algorithm::xxh128, "abc", "06b05ab6733a618578af5f94892f3950"},
     {Algorithm::xxh64, "", "ef46db3751d8e999"},
     {Algorithm::xxh64, "abc", "44bc2cf5ad770999"},
+    {Algorithm::xxh3, "", "2d06800538d394c2"},
+    {Algorithm::xxh3, "abc", "78af5f94892f3950"},
 };
 
 TEST(VerifyAlgorithm, KnownAnswers) {
@@ -68,16 +70,38 @@ TEST(VerifyAlgorithm, TableRowsAreConsistent) {
   EXPECT_EQ(info(Algorithm::sha256).bsd_tag, "SHA256");
   EXPECT_EQ(info(Algorithm::xxh128).bsd_tag, "XXH128");
   EXPECT_EQ(info(Algorithm::xxh64).bsd_tag, "XXH64");
-  EXPECT_EQ(algorithm_names(), "md5, sha256, xxh128, xxh64");
+  EXPECT_EQ(info(Algorithm::xxh3).bsd_tag, "XXH3");
+  EXPECT_EQ(info(Algorithm::xxh3).print_tool, "xxhsum -H3");
+  EXPECT_EQ(info(Algorithm::xxh3).digest_size, 8u);
+  EXPECT_EQ(algorithm_names(), "md5, sha256, xxh128, xxh64, xxh3");
+}
+
+TEST(VerifyAlgorithm, KnowsHowEachToolWritesItsLines) {
+  // md5sum and sha256sum read coreutils' escaped names; xxhsum 0.8.1 takes a backslash as is.
+  EXPECT_TRUE(info(Algorithm::md5).tool_unescapes_names);
+  EXPECT_TRUE(info(Algorithm::sha256).tool_unescapes_names);
+  EXPECT_FALSE(info(Algorithm::xxh128).tool_unescapes_names);
+  EXPECT_FALSE(info(Algorithm::xxh64).tool_unescapes_names);
+  EXPECT_FALSE(info(Algorithm::xxh3).tool_unescapes_names);
+  // xxhsum -H3 prints `XXH3 (file) = hex` with or without --tag; no other tool tags by itself.
+  for (const AlgorithmInfo& row : algorithms()) {
+    EXPECT_EQ(row.always_tagged, row.id == Algorithm::xxh3) << row.name;
+  }
 }
 
 TEST(VerifyAlgorithm, NamesAndTags) {
   EXPECT_EQ(algorithm_from_name("MD5"), Algorithm::md5);
   EXPECT_EQ(algorithm_from_name("SHA-256"), Algorithm::sha256);
-  EXPECT_EQ(algorithm_from_name("xxh3"), Algorithm::xxh128);
+  // xxh3 is XXH3-64, as xxhsum's -H3 and its XXH3 tag mean; XXH3-128 is xxh128.
+  EXPECT_EQ(algorithm_from_name("xxh3"), Algorithm::xxh3);
+  EXPECT_EQ(algorithm_from_name("XXH3-64"), Algorithm::xxh3);
+  EXPECT_EQ(algorithm_from_name("xxh3_64"), Algorithm::xxh3);
+  EXPECT_EQ(algorithm_from_name("xxh3-128"), Algorithm::xxh128);
+  EXPECT_EQ(algorithm_from_name("xxh3_128"), Algorithm::xxh128);
   EXPECT_EQ(algorithm_from_name("sha1"), std::nullopt);
   EXPECT_EQ(algorithm_from_tag("md5"), std::nullopt);  // tags are exact, as coreutils reads them
-  EXPECT_EQ(algorithm_from_tag("XXH3"), std::nullopt); // xxhsum -H3 (XXH3-64) is not supported
+  EXPECT_EQ(algorithm_from_tag("XXH3"), Algorithm::xxh3);
+  EXPECT_EQ(algorithm_from_tag("XXH32"), std::nullopt);
 }
 
 TEST(VerifyAlgorithm, ParsesAlgorithmLists) {

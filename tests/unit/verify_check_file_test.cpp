@@ -1,7 +1,9 @@
-// Check-file lines as md5sum, sha256sum and xxhsum write and read them: both forms, the binary
-// marker, escaped names, comments, CRLF, the algorithm inferred from the tag or the length, and
-// what counts as improperly formatted.
+// Check-file lines as md5sum, sha256sum and xxhsum write and read them: the three forms, the
+// binary marker, escaped names (and xxhsum's unescaped ones), comments, CRLF, the algorithm
+// inferred from the tag or the length (32 digits: either MD5 or XXH3-128), what counts as
+// improperly formatted, and how names are shown in results and quoted in diagnostics.
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -14,6 +16,7 @@ namespace {
 constexpr std::string_view k_md5 = "900150983cd24fb0d6963f7d28e17f72";
 constexpr std::string_view k_sha = "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad";
 constexpr std::string_view k_x64 = "44bc2cf5ad770999";
+constexpr std::string_view k_x3 = "78af5f94892f3950";  // xxhsum -H3 of "abc"
 
 struct GoodLine {
   std::string line;
@@ -44,6 +47,8 @@ TEST(VerifyCheckFile, ParsesTheLinesCoreutilsAndXxhsumAccept) {
       {"SHA256 (odd) = name) = " + sha, Algorithm::sha256, "odd) = name", true},
       {"XXH128 (a) = " + md5, Algorithm::xxh128, "a", true},
       {"XXH64 (a) = " + std::string(k_x64), Algorithm::xxh64, "a", true},
+      {"XXH3 (a) = " + std::string(k_x3), Algorithm::xxh3, "a", true},          // xxhsum 0.8.1 -H3
+      {"XXH3_" + std::string(k_x3) + "  a b", Algorithm::xxh3, "a b", true},    // xxhsum 0.8.2 -H3
       {"\\" + md5 + "  new\\nline", Algorithm::md5, "new\nline", false},
       {"\\" + md5 + "  back\\\\slash\\r", Algorithm::md5, "back\\slash\r", false},
       {"\\MD5 (new\\nline) = " + md5, Algorithm::md5, "new\nline", true},
@@ -76,8 +81,11 @@ TEST(VerifyCheckFile, RejectsImproperlyFormattedLines) {
            md5.substr(1) + "  a",                       // 31 digits
            md5 + "0  a",                                // 33 digits
            "32d153ff  a",                               // XXH32 (8 digits): not supported
-           "XXH3 (a) = 78af5f94892f3950",               // XXH3-64: not supported
            "XXH32 (a) = 32d153ff",
+           "XXH3 (a) = " + md5,                         // XXH3 is the 64-bit one
+           "XXH3_" + md5 + "  a",
+           "XXH3_78af5f94892f395  a",                   // 15 digits
+           "XXH3_  a",
            "md5 (a) = " + md5,                          // tags are upper case
            "MD5 (a) = " + std::string(k_x64),           // tag and length disagree
            "MD5 () = " + md5,                           // empty name
@@ -85,21 +93,30 @@ TEST(VerifyCheckFile, RejectsImproperlyFormattedLines) {
            "MD5 (a) " + md5,                            // no '='
            "\\" + md5 + "  bad\\qescape",               // unknown escape
            "\\" + md5 + "  trailing\\",                 // lone backslash
-           "XXH3_78af5f94892f3950  a",                  // xxhsum 0.8.2's XXH3 prefix
        }) {
     EXPECT_EQ(parse_check_line(line).kind, LineKind::malformed) << line;
   }
 }
 
-TEST(VerifyCheckFile, ThirtyTwoDigitsAreMd5UnlessToldOtherwise) {
+TEST(VerifyCheckFile, ThirtyTwoDigitsAreEitherMd5OrXxh128UnlessSettled) {
   const std::string line = std::string(k_md5) + "  a";
-  EXPECT_EQ(parse_check_line(line).entry.algorithm, Algorithm::md5);
+  // md5sum reads such a line as MD5 and xxhsum -c as XXH3-128: both, unless something says.
+  const ParsedLine open = parse_check_line(line);
+  ASSERT_EQ(open.kind, LineKind::entry);
+  EXPECT_EQ(open.entry.algorithm, Algorithm::md5);
+  EXPECT_EQ(open.entry.alternative, Algorithm::xxh128);
+  EXPECT_FALSE(open.entry.tagged);
 
   CheckParseOptions xxh;
   xxh.untagged_32 = Algorithm::xxh128;
   EXPECT_EQ(parse_check_line(line, xxh).entry.algorithm, Algorithm::xxh128);
+  EXPECT_EQ(parse_check_line(line, xxh).entry.alternative, std::nullopt);
   EXPECT_EQ(parse_check_line(std::string(k_x64) + "  a", xxh).entry.algorithm, Algorithm::xxh64);
   EXPECT_EQ(parse_check_line("MD5 (a) = " + std::string(k_md5), xxh).entry.algorithm, Algorithm::md5);
+  // tagged lines and other lengths are never ambiguous
+  EXPECT_EQ(parse_check_line("MD5 (a) = " + std::string(k_md5)).entry.alternative, std::nullopt);
+  EXPECT_EQ(parse_check_line("XXH128 (a) = " + std::string(k_md5)).entry.alternative, std::nullopt);
+  EXPECT_EQ(parse_check_line(std::string(k_sha) + "  a").entry.alternative, std::nullopt);
 
   CheckParseOptions only_sha;
   only_sha.untagged = Algorithm::sha256;
@@ -107,11 +124,39 @@ TEST(VerifyCheckFile, ThirtyTwoDigitsAreMd5UnlessToldOtherwise) {
   EXPECT_EQ(parse_check_line(std::string(k_sha) + "  a", only_sha).entry.algorithm, Algorithm::sha256);
   // a tag always wins over the option
   EXPECT_EQ(parse_check_line("MD5 (a) = " + std::string(k_md5), only_sha).entry.algorithm, Algorithm::md5);
+  CheckParseOptions only_md5;
+  only_md5.untagged = Algorithm::md5;
+  EXPECT_EQ(parse_check_line(line, only_md5).entry.alternative, std::nullopt);
 
   EXPECT_EQ(check_options_for("model.xxh128").untagged_32, Algorithm::xxh128);
   EXPECT_EQ(check_options_for("dir/SUMS.xxh128sum").untagged_32, Algorithm::xxh128);
+  EXPECT_EQ(check_options_for("XXH128SUMS").untagged_32, Algorithm::xxh128);
   EXPECT_EQ(check_options_for("model.md5").untagged_32, Algorithm::md5);
-  EXPECT_EQ(check_options_for("-").untagged_32, Algorithm::md5);
+  EXPECT_EQ(check_options_for("dir/MD5SUMS").untagged_32, Algorithm::md5);
+  EXPECT_EQ(check_options_for("md5sums.txt").untagged_32, Algorithm::md5);
+  EXPECT_EQ(check_options_for("x.MD5").untagged_32, Algorithm::md5);
+  EXPECT_EQ(check_options_for("-").untagged_32, std::nullopt);
+  EXPECT_EQ(check_options_for("sums.txt").untagged_32, std::nullopt);
+  EXPECT_EQ(check_options_for("SHA256SUMS").untagged_32, std::nullopt);
+  EXPECT_EQ(check_options_for("md5/sums").untagged_32, std::nullopt);  // the directory says nothing
+}
+
+TEST(VerifyCheckFile, SixteenDigitsAreXxh64AsXxhsumReadsThem) {
+  // xxhsum never writes XXH3-64 untagged (0.8.1 tags it, 0.8.2 writes XXH3_<hex>), so a plain
+  // 16-digit line is XXH64, unless the caller says otherwise.
+  const std::string line = std::string(k_x3) + "  a";
+  EXPECT_EQ(parse_check_line(line).entry.algorithm, Algorithm::xxh64);
+  EXPECT_EQ(parse_check_line(line).entry.alternative, std::nullopt);
+  CheckParseOptions xxh3;
+  xxh3.untagged = Algorithm::xxh3;
+  EXPECT_EQ(parse_check_line(line, xxh3).entry.algorithm, Algorithm::xxh3);
+  // the XXH3_ prefix says it whatever the options
+  CheckParseOptions only_md5;
+  only_md5.untagged = Algorithm::md5;
+  const ParsedLine prefixed = parse_check_line("XXH3_" + std::string(k_x3) + "  a", only_md5);
+  ASSERT_EQ(prefixed.kind, LineKind::entry);
+  EXPECT_EQ(prefixed.entry.algorithm, Algorithm::xxh3);
+  EXPECT_EQ(prefixed.entry.hex, k_x3);
 }
 
 TEST(VerifyCheckFile, ParsesWholeFilesWithLineNumbers) {
@@ -134,8 +179,23 @@ TEST(VerifyCheckFile, FormatsLinesThatParseBack) {
             "SHA256 (a.gguf) = " + std::string(k_sha) + "\n");
   EXPECT_EQ(format_check_line(Algorithm::md5, k_md5, "new\nline", false),
             std::string("\\").append(k_md5).append("  new\\nline\n"));
+  // md5sum escapes a backslash; xxhsum 0.8.1 does not and would not read `\\`: xxHash lines keep
+  // it as it is, as xxhsum prints it, and escape only a newline or carriage return.
+  EXPECT_EQ(format_check_line(Algorithm::md5, k_md5, "c:\\x", false),
+            "\\" + std::string(k_md5) + "  c:\\\\x\n");
+  EXPECT_EQ(format_check_line(Algorithm::sha256, k_sha, "c:\\x", true),
+            "\\SHA256 (c:\\\\x) = " + std::string(k_sha) + "\n");
   EXPECT_EQ(format_check_line(Algorithm::xxh64, k_x64, "c:\\x", true),
-            "\\XXH64 (c:\\\\x) = " + std::string(k_x64) + "\n");
+            "XXH64 (c:\\x) = " + std::string(k_x64) + "\n");
+  EXPECT_EQ(format_check_line(Algorithm::xxh128, k_md5, "c:\\x", false),
+            std::string(k_md5) + "  c:\\x\n");
+  EXPECT_EQ(format_check_line(Algorithm::xxh128, k_md5, "c:\\x\ny", false),
+            "\\" + std::string(k_md5) + "  c:\\\\x\\ny\n");
+  EXPECT_EQ(format_check_line(Algorithm::xxh64, k_x64, "cr\r", false),
+            "\\" + std::string(k_x64) + "  cr\\r\n");
+  // XXH3-64 lines are always tagged, as xxhsum -H3 prints them
+  EXPECT_EQ(format_check_line(Algorithm::xxh3, k_x3, "a", false), "XXH3 (a) = " + std::string(k_x3) + "\n");
+  EXPECT_EQ(format_check_line(Algorithm::xxh3, k_x3, "b\\s", true), "XXH3 (b\\s) = " + std::string(k_x3) + "\n");
 
   const std::vector<std::string> names = {"plain", "sp ace", "new\nline", "back\\slash", "cr\rlf",
                                           "paren) = x", " lead", "\\\\n", "*star", "#hash"};
@@ -171,7 +231,56 @@ TEST(VerifyCheckFile, EscapesNamesTheCoreutilsWay) {
   EXPECT_EQ(display_name("new\nline"), "\\new\\nline");
   EXPECT_EQ(display_name("back\\slash"), "back\\slash");
   EXPECT_EQ(display_name("both\\and\n"), "\\both\\\\and\\n");
-  EXPECT_EQ(display_name("cr\r"), "\\cr\\r");
+  // coreutils 9.1 shows a carriage return raw, unless the name also has a newline
+  EXPECT_EQ(display_name("cr\rname.txt"), "cr\rname.txt");
+  EXPECT_EQ(display_name("x\r\ny\\z"), "\\x\\r\\ny\\\\z");
+}
+
+TEST(VerifyCheckFile, QuotesNamesInDiagnosticsAsCoreutilsDoes) {
+  // What md5sum 9.1 prints for "md5sum: NAME: No such file or directory" in a UTF-8 locale.
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"plain.gguf", "plain.gguf"},
+      {"dir/a-b_c+d,e%f@g]h{i}.gguf", "dir/a-b_c+d,e%f@g]h{i}.gguf"},
+      {"caf\xc3\xa9.gguf", "caf\xc3\xa9.gguf"},
+      {"a#b~c", "a#b~c"},
+      {"", "''"},
+      {"a b.gguf", "'a b.gguf'"},
+      {"a:b", "'a:b'"},
+      {"a*b", "'a*b'"},
+      {"$x", "'$x'"},
+      {"#x", "'#x'"},
+      {"~x", "'~x'"},
+      {"=x", "'=x'"},
+      {"{", "'{'"},
+      {"x{", "x{"},
+      {"b\\x", "'b\\x'"},
+      {"it's", "\"it's\""},
+      {"'", "\"'\""},
+      {"a'b c", "\"a'b c\""},
+      {"a:b'c", "\"a:b'c\""},
+      {"#'x", "\"#'x\""},
+      {"it's \"q\"", "'it'\\''s \"q\"'"},
+      {"a#b'c", "'a#b'\\''c'"},
+      {"a'b$c", "'a'\\''b$c'"},
+      {"a\\b'c", "'a\\b'\\''c'"},
+      {"n\nx", "'n'$'\\n''x'"},
+      {"c\rx", "'c'$'\\r''x'"},
+      {"a\tb", "'a'$'\\t''b'"},
+      {"\nx", "''$'\\n''x'"},
+      {"a\n\nb", "'a'$'\\n\\n''b'"},
+      {"a'\nb", "'a'\\'''$'\\n''b'"},
+      {"a'\tb", "'a'\\'''$'\\t''b'"},
+      {"a\x01" "b", "'a'$'\\001''b'"},
+      {"a\x7f" "b", "'a'$'\\177''b'"},
+      {"bad\xff", "'bad'$'\\377'"},
+      {"caf\xc3\xa9 x", "'caf\xc3\xa9 x'"},
+      {"\xc2\x85x", "''$'\\302\\205''x'"},  // U+0085, a C1 control
+      {"a\xe2\x82", "'a'$'\\342\\202'"},    // incomplete at the end
+  };
+  for (const auto& [name, quoted] : cases) EXPECT_EQ(quote_name(name), quoted) << name;
+  EXPECT_EQ(quote_name("a.gguf", true), "'a.gguf'");
+  EXPECT_EQ(quote_name("it's", true), "\"it's\"");
+  EXPECT_EQ(quote_name("a b", true), "'a b'");
 }
 
 }  // namespace

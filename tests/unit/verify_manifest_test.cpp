@@ -84,12 +84,12 @@ TEST(VerifyManifest, FormatsAndParsesLines) {
       "\n"
       "\\xxh64  44BC2CF5AD770999  m.gguf:odd\\nname\r\n"
       "xxh64     44bc2cf5ad770999  models/a:b.gguf:blk.1.y\n"  // llama-gguf-hash pads the type
-      "xxh3      78af5f94892f3950  m.gguf:blk.0.x\n"          // XXH3-64: skipped
+      "xxh3      78af5f94892f3950  m.gguf:blk.0.x\n"          // XXH3-64, as f32patch's xxh3
       "uuid      1b6d1f34-0000-5000-8000-000000000000  m.gguf\n"  // whole model: skipped
       "sha256    ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad  m.gguf\n";
   const Manifest manifest = parse_manifest(text, "m.manifest");
-  ASSERT_EQ(manifest.entries.size(), 3u);
-  EXPECT_EQ(manifest.skipped_lines, 3u);
+  ASSERT_EQ(manifest.entries.size(), 4u);
+  EXPECT_EQ(manifest.skipped_lines, 2u);
   EXPECT_EQ(manifest.entries[0].file, "m.gguf");
   EXPECT_EQ(manifest.entries[0].tensor, "blk.0.x");
   EXPECT_EQ(manifest.entries[0].line, 2u);
@@ -97,6 +97,8 @@ TEST(VerifyManifest, FormatsAndParsesLines) {
   EXPECT_EQ(manifest.entries[1].hex, "44bc2cf5ad770999");
   EXPECT_EQ(manifest.entries[2].file, "models/a:b.gguf");
   EXPECT_EQ(manifest.entries[2].tensor, "blk.1.y");
+  EXPECT_EQ(manifest.entries[3].algorithm, Algorithm::xxh3);
+  EXPECT_EQ(manifest.entries[3].hex, "78af5f94892f3950");
   EXPECT_EQ(base_name("models/a:b.gguf"), "a:b.gguf");
   EXPECT_EQ(base_name("x.gguf"), "x.gguf");
 }

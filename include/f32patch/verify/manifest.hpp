@@ -3,9 +3,9 @@
 //
 //   <algo>  <hex>  <file>:<tensor>
 //
-// <algo> is a name from the algorithm table (md5, sha256, xxh128, xxh64), <hex> the digest of
-// the tensor's data bytes exactly as stored (header and padding excluded), <file> the model's
-// base name and <tensor> the tensor name. Lines come in file order, one per tensor and
+// <algo> is a name from the algorithm table (md5, sha256, xxh128, xxh64, xxh3), <hex> the
+// digest of the tensor's data bytes exactly as stored (header and padding excluded), <file> the
+// model's base name and <tensor> the tensor name. Lines come in file order, one per tensor and
 // algorithm. Names with a backslash, newline or carriage return are escaped as in check files
 // (the line starts with `\`). docs/manifest-format.md has the details and the rules for
 // reading llama-gguf-hash output.
@@ -54,7 +54,7 @@ struct ManifestEntry {
 struct Manifest {
   std::vector<ManifestEntry> entries;
   // Lines skipped because they are not per-tensor lines f32patch can check: an algorithm it
-  // does not compute (llama-gguf-hash's xxh3, sha1, uuid) or a whole-model line with no tensor.
+  // does not compute (llama-gguf-hash's sha1, uuid) or a whole-model line with no tensor.
   std::size_t skipped_lines = 0;
 };
 

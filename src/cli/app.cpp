@@ -108,8 +108,8 @@ int run(int argc, char** argv) {
   if (std::fflush(stdout) != 0 && errno != 0) write_errno = errno;
   if (std::ferror(stdout) != 0) {
     // An earlier flush may have failed and cleared the buffer; its errno is gone by now.
-    report_error("standard output", write_errno != 0 ? fmt::format("cannot write: {}", std::strerror(write_errno))
-                                                     : std::string("cannot write: the output is incomplete"));
+    report_error("standard output", write_errno != 0 ? fmt::format("cannot write ({})", std::strerror(write_errno))
+                                                     : std::string("cannot write (the output is incomplete)"));
     return most_severe(status, exit_status(ErrorCode::io));
   }
   return status;

@@ -6,6 +6,8 @@
 
 #include <fmt/format.h>
 
+#include <f32patch/gguf/text.hpp>
+
 #include "text_format.hpp"
 
 namespace f32patch::cli {
@@ -32,9 +34,18 @@ std::string value_text(const std::vector<std::byte>& bytes, ByteOrder order, std
   return text;
 }
 
+// Names from a file (tensors, recipe names, paths in journals), safe for a terminal.
+std::string shown(std::string_view text) { return gguf::display_text(text); }
+
+// `text` padded with spaces to `width` columns (display width, not bytes).
+std::string padded(const std::string& text, std::size_t width) {
+  const std::size_t used = gguf::display_width(text);
+  return used >= width ? text : text + std::string(width - used, ' ');
+}
+
 std::string recipe_label(const patch::Recipe& recipe) {
-  if (recipe.origin == "command line") return fmt::format("{} ({})", recipe.multipliers_text(), recipe.tensor_suffix);
-  return fmt::format("{} ({})", recipe.name, recipe.origin);
+  if (recipe.origin == "command line") return fmt::format("{} ({})", recipe.multipliers_text(), shown(recipe.tensor_suffix));
+  return fmt::format("{} ({})", shown(recipe.name), shown(recipe.origin));
 }
 
 json recipe_json(const patch::Recipe& recipe) {
@@ -82,12 +93,12 @@ std::string apply_text(const patch::ApplyResult& result, bool dry_run) {
       break;
   }
   std::size_t width = 6;
-  for (const auto& t : plan.targets) width = std::max(width, t.tensor.size());
+  for (const auto& t : plan.targets) width = std::max(width, gguf::display_width(shown(t.tensor)));
   append(out, "{:>5}  {:<{}}  {:>12}  {:<14}  {:>8}  {:<14}  {:<10}  {:<10}\n", "layer", "tensor", width, "offset", "old", "x",
       "new", "old bits", "new bits");
   for (const auto& t : plan.targets) {
     const std::string multiplier = t.in_recipe ? patch::format_multiplier(t.multiplier) : "undo";
-    append(out, "{:>5}  {:<{}}  {:>12}  {:<14}  {:>8}  {:<14}  {:<10}  {:<10}\n", t.layer, t.tensor, width, t.offset,
+    append(out, "{:>5}  {}  {:>12}  {:<14}  {:>8}  {:<14}  {:<10}  {:<10}\n", t.layer, padded(shown(t.tensor), width), t.offset,
         value_text(t.base, plan.byte_order, t.elements), multiplier, value_text(t.result, plan.byte_order, t.elements),
         hex_bits(first_value(t.base, plan.byte_order).bits), hex_bits(first_value(t.result, plan.byte_order).bits));
   }
@@ -148,10 +159,10 @@ std::string restore_text(const patch::RestoreResult& result, bool dry_run) {
       full ? "byte ranges" : "tensors", result.backup_path,
       full ? fmt::format(" (compared {} bytes)", result.compared_bytes) : std::string());
   std::size_t width = 6;
-  for (const auto& r : result.written) width = std::max(width, r.what.size());
+  for (const auto& r : result.written) width = std::max(width, gguf::display_width(shown(r.what)));
   append(out, "{:<{}}  {:>12}  {:>10}  {}\n", full ? "range" : "tensor", width, "offset", "bytes", "was");
   for (const auto& r : result.written) {
-    append(out, "{:<{}}  {:>12}  {:>10}  {}\n", r.what, width, r.offset, r.bytes, full ? "different" : patch::to_string(r.before));
+    append(out, "{}  {:>12}  {:>10}  {}\n", padded(shown(r.what), width), r.offset, r.bytes, full ? "different" : patch::to_string(r.before));
   }
   if (dry_run) append(out, "dry run: nothing was written\n");
   else if (result.journal_removed) append(out, "journal {} removed\n", journal_path(result));
@@ -192,14 +203,14 @@ std::string status_text(const std::string& path, const patch::Backup& backup, co
   std::string out = fmt::format("{}: {}\n", path, report.summary);
   if (backup.journal) {
     std::size_t width = 6;
-    for (const auto& t : backup.journal->targets) width = std::max(width, t.tensor.size());
+    for (const auto& t : backup.journal->targets) width = std::max(width, gguf::display_width(shown(t.tensor)));
     for (std::size_t i = 0; i < backup.journal->targets.size() && i < report.targets.size(); ++i) {
       const auto& t = backup.journal->targets[i];
-      fmt::format_to(std::back_inserter(out), "  {:<{}}  {:>12}  x{:<8}  {}\n", t.tensor, width, t.offset,
+      fmt::format_to(std::back_inserter(out), "  {}  {:>12}  x{:<8}  {}\n", padded(shown(t.tensor), width), t.offset,
                      patch::format_multiplier(t.multiplier), patch::to_string(report.targets[i]));
     }
   }
-  for (const auto& name : report.differing) fmt::format_to(std::back_inserter(out), "  {}  differs\n", name);
+  for (const auto& name : report.differing) fmt::format_to(std::back_inserter(out), "  {}  differs\n", shown(name));
   return out;
 }
 

@@ -17,6 +17,8 @@
 #include <fmt/format.h>
 
 #include <f32patch/gguf/layers.hpp>
+#include <f32patch/gguf/split.hpp>
+#include <f32patch/gguf/text.hpp>
 #include <f32patch/util/error.hpp>
 #include <f32patch/util/failpoint.hpp>
 #include <f32patch/util/file.hpp>
@@ -165,18 +167,32 @@ void check_written(const FileHandle& file, std::uint64_t offset, const Bytes& ex
 
 std::string recipe_names(const std::vector<JournalRecipe>& recipes) {
   std::vector<std::string> names;
-  for (const auto& r : recipes) names.push_back(r.name);
+  for (const auto& r : recipes) names.push_back(gguf::display_text(r.name));
   return fmt::format("{}", fmt::join(names, " + "));
+}
+
+// For a shard of a split model (gguf-split): where the other tensors and the metadata are, and
+// how to patch them. Empty for a file that is not a shard of several.
+std::string split_hint(const gguf::Model& model) {
+  const auto split = gguf::split_info(model);
+  if (!split || !split->consistent() || *split->count < 2) return {};
+  return fmt::format(
+      "this file is shard {} of {} of a split model: each shard holds some of the tensors, and only the first "
+      "the model's metadata. f32patch patches one file at a time: give it the shard that holds the layer "
+      "('f32patch inspect' on each shard lists its layers), with --layers/--set (or --any-model for a recipe), "
+      "or merge the set with 'llama-gguf-split --merge' first",
+      *split->no + 1, *split->count);
 }
 
 void check_recipe_fits(const gguf::Model& model, const Recipe& recipe, const ApplyOptions& options) {
   if (options.any_model) return;
-  const std::string override_hint = "pass --any-model to apply it anyway";
+  const std::string split = split_hint(model);
+  const std::string override_hint = split.empty() ? "pass --any-model to apply it anyway" : split;
   if (recipe.architecture && model.architecture() != *recipe.architecture) {
     throw Error(ErrorCode::usage, model.path(),
                 fmt::format("recipe '{}' is for {} models, this file is {}", recipe.name, *recipe.architecture,
                             model.architecture().empty() ? std::string("of no stated architecture")
-                                                         : fmt::format("'{}'", model.architecture())),
+                                                         : gguf::quoted(model.architecture())),
                 override_hint);
   }
   if (recipe.block_count && model.block_count() != recipe.block_count) {
@@ -246,7 +262,8 @@ Plan make_plan(const gguf::Model& model, const Recipe& recipe, const Backup& bac
                   layers.block_count && m.layer >= *layers.block_count
                       ? fmt::format("layer {} is beyond the model's {} blocks (layers 0-{})", m.layer,
                                     *layers.block_count, *layers.block_count - 1)
-                      : fmt::format("layer {} has no tensor '{}'", m.layer, name));
+                      : fmt::format("layer {} has no tensor '{}'", m.layer, name),
+                  split_hint(model));
     }
     if (!options.allow_nonpositive && m.multiplier <= 0) {
       throw Error(ErrorCode::usage, path,

@@ -9,6 +9,7 @@
 
 #include <fmt/format.h>
 
+#include <f32patch/gguf/text.hpp>
 #include <f32patch/util/error.hpp>
 #include <f32patch/util/file.hpp>
 #include <f32patch/util/mapped_file.hpp>
@@ -66,7 +67,7 @@ bool equal_bytes(std::span<const std::byte> a, std::span<const std::byte> b) {
 
 std::string recipe_names(const Journal& journal) {
   std::vector<std::string> names;
-  for (const auto& r : journal.recipes) names.push_back(r.name);
+  for (const auto& r : journal.recipes) names.push_back(gguf::display_text(r.name));
   return fmt::format("{}", fmt::join(names, " + "));
 }
 
@@ -181,7 +182,8 @@ StateReport evaluate_state(const gguf::Model& model, const Backup& backup) {
     report.summary = fmt::format("patched: {} ({} tensors)", recipe_names(journal), changing);
   } else if (patched == 0) {
     report.state = FileState::pristine;
-    report.summary = fmt::format("pristine, with a journal for {} that was never applied (an interrupted apply?)",
+    report.summary = fmt::format("pristine: every target holds its original bytes, but the journal for {} is still "
+                                 "there (an interrupted apply, or a restore whose check failed)",
                                  recipe_names(journal));
     report.hint = "'f32patch restore' removes the stale journal; 'f32patch apply' starts over";
   } else {

@@ -16,7 +16,7 @@ for args in "inspect m.gguf" "inspect m.gguf --json --metadata --full" "recipes 
   # shellcheck disable=SC2086
   full_run $args
   expect_status 4
-  expect_err "f32patch: error: standard output: cannot write: "
+  expect_err "f32patch: error: standard output: cannot write ("
   expect_err_format
   check; grep -q "internal error" err && fail "$args: a write error is not an internal error"
 done

@@ -17,6 +17,7 @@
 #include <f32patch/util/file.hpp>
 
 #include "support/gemma4_fixture.hpp"
+#include "support/gguf_writer.hpp"
 #include "support/temp_dir.hpp"
 
 namespace f32patch::patch {
@@ -241,6 +242,34 @@ TEST_F(EngineTest, StateFollowsTheBytes) {
   force.force = true;
   restore(path, force);
   EXPECT_TRUE(same_bytes(slurp(path), pristine));
+}
+
+// A shard of a split model: the layer may be in another shard, and only shard 1 carries the
+// architecture; the errors say so and how to go on, and nothing is written.
+TEST(SplitShardTest, MissingLayerAndArchitectureSayWhichShardThisIs) {
+  testing::TempDir dir;
+  const std::string path = dir.file("gemma-4-31B-it-Q8_0-00002-of-00003.gguf");
+  testing::GgufBuilder shard;
+  shard.kv_u16("split.no", 1).kv_u16("split.count", 3).kv_i32("split.tensors.count", 833);
+  shard.f32_tensor("blk.30.layer_output_scale.weight", {1}, {0.5f});
+  shard.write(path);
+  const std::string before = slurp(path);
+  for (const Recipe& recipe : {*find_builtin_recipe("l25l26"), recipe_from_layers("25", "1.5", gguf::default_target_suffix)}) {
+    try {
+      apply(path, recipe, {});
+      ADD_FAILURE() << "apply succeeded on a shard without the layer";
+    } catch (const Error& e) {
+      EXPECT_EQ(e.code(), ErrorCode::usage);
+      EXPECT_NE(e.hint().find("this file is shard 2 of 3 of a split model"), std::string::npos) << e.hint();
+      EXPECT_NE(e.hint().find("llama-gguf-split --merge"), std::string::npos) << e.hint();
+    }
+  }
+  EXPECT_TRUE(same_bytes(slurp(path), before));
+  // The shard that holds the layer is patched with --layers, and restored.
+  apply(path, recipe_from_layers("30", "1.5", gguf::default_target_suffix), {});
+  EXPECT_NE(slurp(path), before);
+  restore(path, {});
+  EXPECT_TRUE(same_bytes(slurp(path), before));
 }
 
 TEST(JournalTest, RoundTripsAndRejectsWhatIsNotAJournal) {

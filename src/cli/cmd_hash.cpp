@@ -118,7 +118,7 @@ CommandRunner add_hash(CLI::App& sub, const GlobalOptions& global) {
     const std::vector<std::string> files =
         options->files.empty() ? std::vector<std::string>{"-"} : options->files;
 
-    return for_each_input(files, [&](const std::string& path) {
+    return for_each_file(files, [&](const std::string& path) {
       if (options->per_tensor) {
         if (path == "-") {
           throw Error(ErrorCode::usage, "-", "--per-tensor needs a GGUF file, not standard input");

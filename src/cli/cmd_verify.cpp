@@ -337,7 +337,7 @@ int verify_check_file(const std::string& check_path, const VerifyOptions& option
           ++verified;
         } catch (const Error& error) {
           if (error.code() == ErrorCode::interrupted || error.path() == k_standard_output) throw;
-          report_file_error(error);  // even with --status, as md5sum does
+          report(error);  // even with --status, as md5sum does
           file.error_status = status_of(error);
         }
       }
@@ -617,7 +617,7 @@ CommandRunner add_verify(CLI::App& sub, const GlobalOptions& global) {
       }
       check_files.insert(check_files.end(), options->files.begin(), options->files.end());
       if (check_files.empty()) check_files.push_back("-");
-      return for_each_input(check_files, [&](const std::string& check_path) {
+      return for_each_file(check_files, [&](const std::string& check_path) {
         return verify_check_file(check_path, *options, out);
       });
     }
@@ -628,7 +628,7 @@ CommandRunner add_verify(CLI::App& sub, const GlobalOptions& global) {
       if (!expected.empty()) usage("--manifest cannot be combined with digest options");
       // Loaded through for_each_input, so that its errors name the manifest as files are named.
       std::optional<verify::Manifest> loaded;
-      const int load_status = for_each_input({options->manifest}, [&](const std::string& manifest_path) {
+      const int load_status = for_each_file({options->manifest}, [&](const std::string& manifest_path) {
         loaded = verify::parse_manifest(read_text_input(manifest_path), manifest_path);
         if (loaded->entries.empty()) {
           throw Error(ErrorCode::invalid_gguf, manifest_path, "has no per-tensor lines f32patch can check",
@@ -643,7 +643,7 @@ CommandRunner add_verify(CLI::App& sub, const GlobalOptions& global) {
                  fmt::format("skipped {} (algorithms f32patch does not compute, or whole-model lines)",
                              plural(manifest.skipped_lines, "line", "lines")));
       }
-      return for_each_input(options->files, [&](const std::string& path) {
+      return for_each_file(options->files, [&](const std::string& path) {
         return verify_manifest(path, manifest, out);
       });
     }
@@ -651,11 +651,11 @@ CommandRunner add_verify(CLI::App& sub, const GlobalOptions& global) {
       if (options->files.size() != 1) {
         usage("digest options check exactly one FILE", "use -c CHECKFILE for several files");
       }
-      return for_each_input(options->files, [&](const std::string& path) {
+      return for_each_file(options->files, [&](const std::string& path) {
         return verify_digests(path, expected, out);
       });
     }
-    return for_each_input(options->files, [&](const std::string& path) {
+    return for_each_file(options->files, [&](const std::string& path) {
       return verify_digests(path, sidecar_digests(path, out), out);
     });
   };

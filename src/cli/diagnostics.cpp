@@ -5,6 +5,9 @@
 
 #include <fmt/format.h>
 
+#include <f32patch/util/error.hpp>
+#include <f32patch/verify/check_file.hpp>
+
 #include <f32patch/gguf/text.hpp>
 
 namespace f32patch::cli {
@@ -32,7 +35,12 @@ void report_error(std::string_view path, std::string_view message, std::string_v
   std::fflush(stderr);
 }
 
-void report(const Error& error) { report_error(error.path(), error.message(), error.hint()); }
+std::string diagnostic_name(std::string_view path) {
+  if (path.empty() || path == k_standard_input || path == k_standard_output) return std::string(path);
+  return verify::quote_name(path);
+}
+
+void report(const Error& error) { report_error(diagnostic_name(error.path()), error.message(), error.hint()); }
 
 void report_warning(const GlobalOptions& global, std::string_view path, std::string_view message) {
   if (global.verbosity < 0) return;

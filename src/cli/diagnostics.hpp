@@ -21,6 +21,15 @@ struct GlobalOptions {
   int verbosity = 0;  // -q lowers, -v raises; below 0 only errors are printed
 };
 
+// The labels used in diagnostics for the standard streams; never quoted.
+inline constexpr std::string_view k_standard_input = "standard input";
+inline constexpr std::string_view k_standard_output = "standard output";
+
+// A file name as diagnostics show it: quoted when it has spaces, shell metacharacters or control
+// characters ('a b.gguf', 'new'$'\n''line'), as coreutils does; the labels above as they are.
+std::string diagnostic_name(std::string_view path);
+
+// An Error, with its path passed through diagnostic_name().
 void report(const Error& error);
 void report_error(std::string_view path, std::string_view message, std::string_view hint = {});
 void report_warning(const GlobalOptions& global, std::string_view path, std::string_view message);
@@ -29,7 +38,8 @@ void report_warning(const GlobalOptions& global, std::string_view path, std::str
 int most_severe(int a, int b);
 
 // Runs `fn` for each path; an Error for one path is reported and does not stop the others.
-// Returns the most severe status.
+// Returns the most severe status. An interrupt stops the loop; so does standard output that
+// cannot be written (rethrown: the next file's results would be lost too).
 template <typename Fn>
 int for_each_file(const std::vector<std::string>& paths, Fn&& fn);
 
@@ -46,6 +56,7 @@ int f32patch::cli::for_each_file(const std::vector<std::string>& paths, Fn&& fn)
     try {
       status = most_severe(status, fn(path));
     } catch (const Error& error) {
+      if (error.path() == k_standard_output) throw;
       report(error);
       status = most_severe(status, status_of(error));
       if (error.code() == ErrorCode::interrupted) break;

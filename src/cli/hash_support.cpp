@@ -19,11 +19,6 @@
 
 namespace f32patch::cli {
 
-std::string diagnostic_name(std::string_view path) {
-  if (path.empty() || path == k_standard_input || path == k_standard_output) return std::string(path);
-  return verify::quote_name(path);
-}
-
 void report_note(const GlobalOptions& global, std::string_view path, std::string_view message) {
   if (global.verbosity < 0) return;
   // As report_error does: control characters in a message (a tensor name) are escaped, so a
@@ -36,10 +31,6 @@ void report_note(const GlobalOptions& global, std::string_view path, std::string
     fmt::print(stderr, "f32patch: note: {}: {}\n", diagnostic_name(path), text);
   }
   std::fflush(stderr);
-}
-
-void report_file_error(const Error& error) {
-  report_error(diagnostic_name(error.path()), error.message(), error.hint());
 }
 
 void write_stdout(std::string_view text) {

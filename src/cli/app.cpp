@@ -42,7 +42,7 @@ constexpr std::string_view k_exit_statuses = R"(Exit status:
   5    state conflict (journal mismatch, file locked, patched differently)
   status only: 0 pristine, 10 patched, 11 partially patched, 12 modified since
                the journal, 13 journal belongs to another file
-  130  interrupted (SIGINT); 143 terminated (SIGTERM)
+  130  interrupted (SIGINT); 143 terminated (SIGTERM); 129 hung up (SIGHUP)
 With several files, each is handled on its own and the most severe status is returned.
 )";
 

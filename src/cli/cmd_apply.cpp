@@ -30,6 +30,7 @@ struct ApplyCli {
   std::string recipe;
   std::string tensor;
   std::string backup;
+  std::string input_backup;
   std::string backup_mode = "compact";
   std::string output;
   bool dry_run = false;
@@ -92,6 +93,9 @@ CommandRunner add_apply(CLI::App& sub, const GlobalOptions& global) {
       ->capture_default_str();
   sub.add_option("--output,-o", cli->output, "Write a patched copy here and leave FILE untouched (one file only)")
       ->type_name("OUT.gguf");
+  sub.add_option("--input-backup", cli->input_backup,
+                 "With --output: the input's own journal, when it is not FILE.backup")
+      ->type_name("PATH");
   sub.add_flag("--force", cli->force,
                "With --output: replace an existing output file and its backup; with --restore: as restore --force");
   sub.add_flag("--restore", cli->restore, "Same as 'f32patch restore FILE...'");
@@ -118,7 +122,9 @@ CommandRunner add_apply(CLI::App& sub, const GlobalOptions& global) {
     if (cli->files.size() > 1 && !cli->backup.empty()) usage("--backup names one journal; give one file with it");
     if (cli->files.size() > 1 && !cli->output.empty()) usage("--output names one copy; give one file with it");
     patch::ApplyOptions options;
+    if (!cli->input_backup.empty() && cli->output.empty()) usage("--input-backup goes with --output; use --backup");
     options.backup_path = cli->backup;
+    options.input_backup_path = cli->input_backup;
     if (!cli->output.empty()) options.output = cli->output;
     options.dry_run = cli->dry_run;
     options.stack = cli->stack;
@@ -130,7 +136,7 @@ CommandRunner add_apply(CLI::App& sub, const GlobalOptions& global) {
     if (cli->verify.wanted()) options.before_write = make_apply_hook(cli->verify, global);
     SameFileGuard guard;
     return for_each_file(cli->files, [&](const std::string& path) {
-      guard.admit(path);
+      if (!guard.admit(path, global)) return 0;
       const patch::ApplyResult result = patch::apply(path, recipe, options);
       for (const std::string& warning : result.warnings) report_warning(global, path, warning);
       if (global.verbosity >= 0) {
@@ -139,7 +145,7 @@ CommandRunner add_apply(CLI::App& sub, const GlobalOptions& global) {
         } else {
           fmt::print("{}{}", apply_text(result, cli->dry_run), digests_text(result.digests));
         }
-        std::fflush(stdout);
+        flush_stdout();
       }
       note_published_digests(global, result.path, result.digests);
       return 0;

@@ -44,7 +44,7 @@ CommandRunner add_inspect(CLI::App& sub, const GlobalOptions& global) {
       } else {
         fmt::print("{}{}", first ? "" : "\n", inspect_text(subject, *options));
       }
-      std::fflush(stdout);
+      flush_stdout();
       first = false;
       return 0;
     });

@@ -26,7 +26,7 @@ int run_restore(const RestoreRequest& request, const GlobalOptions& global) {
   if (verify) options.keep_journal = true;  // removed only once the digests agree
   SameFileGuard guard;
   return for_each_file(request.files, [&](const std::string& path) {
-    guard.admit(path);
+    if (!guard.admit(path, global)) return 0;
     if (verify) {
       const std::string backup_path =
           options.backup_path.empty() ? patch::default_backup_path(path) : options.backup_path;
@@ -54,7 +54,7 @@ int run_restore(const RestoreRequest& request, const GlobalOptions& global) {
                                                                                      : result.backup_path);
         }
       }
-      std::fflush(stdout);
+      flush_stdout();
     }
     return 0;
   });

@@ -46,7 +46,7 @@ CommandRunner add_status(CLI::App& sub, const GlobalOptions& global) {
           fmt::print("{}", status_text(path, backup, report));
           if (!report.hint.empty()) fmt::print(stderr, "f32patch: hint: {}: {}\n", path, report.hint);
         }
-        std::fflush(stdout);
+        flush_stdout();
       }
       return status_exit_code(report.state);
     });

@@ -147,7 +147,14 @@ void report_journal(const std::string& path, const std::vector<ExpectedDigest>& 
     for (const ExpectedDigest& e : expected) failed = failed || result.original_hex(e.algorithm) != e.hex;
     if (!failed) return;
   }
-  const std::string backup_path = patch::default_backup_path(path);
+  std::string backup_path;
+  try {
+    backup_path = patch::default_backup_path(path);
+  } catch (const Error& error) {  // a backup beside a symlink: say so, the digests still count
+    if (error.code() == ErrorCode::interrupted) throw;
+    out.note(path, error.message());
+    return;
+  }
   if (path_missing(backup_path)) return;
   std::optional<gguf::Model> model;
   patch::Backup backup;

@@ -1,6 +1,7 @@
 #include "diagnostics.hpp"
 
 #include <array>
+#include <cerrno>
 #include <cstdio>
 
 #include <fmt/format.h>
@@ -51,12 +52,24 @@ void report_warning(const GlobalOptions& global, std::string_view path, std::str
   }
 }
 
+void write_stdout(std::string_view text) {
+  errno = 0;
+  const std::size_t written = std::fwrite(text.data(), 1, text.size(), stdout);
+  if (written != text.size() || std::fflush(stdout) != 0) {
+    const int errnum = errno != 0 ? errno : EIO;
+    std::clearerr(stdout);  // the message is given here; don't repeat it at exit
+    throw_io_error(k_standard_output, "cannot write", errnum);
+  }
+}
+
+void flush_stdout() { write_stdout({}); }
+
 int status_of(const Error& error) { return exit_status(error.code()); }
 
 int most_severe(int a, int b) {
   // Worst last: ok; the states `status` reports; mismatch; state conflict; invalid file; usage;
   // I/O; interrupted.
-  constexpr std::array<int, 12> k_rank{0, 10, 11, 12, 13, 1, 5, 3, 2, 4, 143, 130};
+  constexpr std::array<int, 13> k_rank{0, 10, 11, 12, 13, 1, 5, 3, 2, 4, 129, 143, 130};
   auto rank = [&](int status) {
     for (std::size_t i = 0; i < k_rank.size(); ++i) {
       if (k_rank[i] == status) return static_cast<int>(i);

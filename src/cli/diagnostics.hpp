@@ -34,6 +34,12 @@ void report(const Error& error);
 void report_error(std::string_view path, std::string_view message, std::string_view hint = {});
 void report_warning(const GlobalOptions& global, std::string_view path, std::string_view message);
 
+// Writes `text` to stdout and flushes it; flush_stdout() flushes what fmt::print buffered.
+// Both throw Error{io} for "standard output" when it cannot be written (a full disk, a closed
+// pipe with SIGPIPE ignored), naming the reason, so that nothing is lost silently.
+void write_stdout(std::string_view text);
+void flush_stdout();
+
 // Ranks exit statuses so a multi-file command returns the most severe one.
 int most_severe(int a, int b);
 

@@ -33,15 +33,6 @@ void report_note(const GlobalOptions& global, std::string_view path, std::string
   std::fflush(stderr);
 }
 
-void write_stdout(std::string_view text) {
-  errno = 0;
-  const std::size_t written = std::fwrite(text.data(), 1, text.size(), stdout);
-  if (written != text.size() || std::fflush(stdout) != 0) {
-    const int errnum = errno != 0 ? errno : EIO;
-    std::clearerr(stdout);  // the message is given here; don't repeat it at exit
-    throw_io_error(k_standard_output, "cannot write", errnum);
-  }
-}
 
 verify::HashResult hash_path(const std::string& path, std::span<const verify::Algorithm> algorithms,
                              bool show_progress,

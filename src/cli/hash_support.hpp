@@ -23,10 +23,6 @@ struct GlobalOptions;
 // passed through diagnostic_name().
 void report_note(const GlobalOptions& global, std::string_view path, std::string_view message);
 
-// Writes `text` to stdout and flushes it. Throws Error{io} for "standard output" when it cannot
-// be written (a full disk, a closed pipe with SIGPIPE ignored), so that nothing is lost silently.
-void write_stdout(std::string_view text);
-
 // Hashes `path` ("-" is standard input) with a progress meter when `show_progress`.
 verify::HashResult hash_path(const std::string& path, std::span<const verify::Algorithm> algorithms,
                              bool show_progress,

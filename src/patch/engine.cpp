@@ -465,7 +465,7 @@ ApplyResult apply_in_place(const std::string& model_path, const Recipe& recipe, 
   // part, and Ctrl-C during it must leave the model untouched (and no half copy behind).
   if (options.full_backup && backup.kind == BackupKind::none) {
     TemporaryCopy copy(model_path, result.backup_path);
-    copy.commit();
+    copy.commit(false);
     result.full_copy_written = true;
     backup.kind = BackupKind::full_copy;
   }
@@ -514,8 +514,13 @@ ApplyResult apply_to_copy(const std::string& model_path, const Recipe& recipe, c
   ApplyResult result;
   result.path = output;
   result.source = model_path;
+  if (options.full_backup) {
+    throw Error(ErrorCode::usage, output, "--backup-mode full does not go with --output",
+                "the input stays as it is: it is the full copy; the output gets a compact journal");
+  }
   result.backup_path = options.backup_path.empty() ? default_backup_path(output) : options.backup_path;
-  const std::string input_backup = default_backup_path(model_path);
+  const std::string input_backup =
+      options.input_backup_path.empty() ? default_backup_path(model_path) : options.input_backup_path;
 
   if (same_file(output, model_path)) refuse_collision(output, "--output", model_path, "the input model");
   for (const std::string& theirs : {input_backup, input_backup + ".journal"}) {
@@ -526,18 +531,27 @@ ApplyResult apply_to_copy(const std::string& model_path, const Recipe& recipe, c
     refuse_collision(result.backup_path, "the output's backup", model_path, "the input model");
   }
   check_backup_path(output, result.backup_path);
-  if (!options.overwrite_output) {
+  struct stat link {};
+  if (::lstat(output.c_str(), &link) == 0 && S_ISLNK(link.st_mode)) {
+    throw Error(ErrorCode::usage, output, "--output is a symlink; f32patch writes the copy only to a plain name",
+                "name the file itself, or remove the link first");
+  }
+  remove_stale_copies(output);  // what a killed --output left behind
+  auto refuse_existing = [&] {
+    if (options.overwrite_output) return;
     if (path_exists(output)) {
       throw Error(ErrorCode::state_conflict, output, "already exists; f32patch will not overwrite it",
                   "choose another --output, or pass --force");
     }
     for (const std::string& stale : {result.backup_path, result.backup_path + ".journal"}) {
       if (path_exists(stale)) {
-        throw Error(ErrorCode::state_conflict, stale, "already exists beside the --output file",
-                    "remove it, choose another --output, or pass --force to replace both");
+        throw Error(ErrorCode::state_conflict, stale,
+                    fmt::format("already exists beside the --output file, which does not (an interrupted --output?)"),
+                    "remove it, choose another --output, or pass --force to start over");
       }
     }
-  }
+  };
+  refuse_existing();
   if (!options.allow_blob) refuse_content_addressed(output);
   check_writable(parent_directory(output), true);
   check_writable(parent_directory(result.backup_path), true);
@@ -556,31 +570,31 @@ ApplyResult apply_to_copy(const std::string& model_path, const Recipe& recipe, c
 
   Journal journal = journal_for(input, result.plan, output);
   journal.digests = result.digests;
-  if (options.overwrite_output) {
-    // --force: the old output and the backup that belongs to it are replaced together.
-    for (const std::string& stale : {output, result.backup_path, result.backup_path + ".journal"}) {
-      if (path_exists(stale)) remove_file_durably(stale);
-    }
-  }
-  TemporaryCopy copy(model_path, output);
-  {
-    const FileHandle file = FileHandle::open(copy.path(), O_RDWR);
-    for (const PlannedTarget& t : result.plan.targets) {
-      if (!equal_bytes(t.current, t.result)) file.write_at(t.offset, t.result);
-    }
-    file.sync();
-    for (const PlannedTarget& t : result.plan.targets) {
-      check_written(file, t.offset, t.result, fmt::format("tensor '{}'", t.tensor));
-    }
-  }
   const std::string text = journal.to_json();
+  // Everything slow happens on the hidden copy; an old output (--force) stays until the new one
+  // replaces it.
+  TemporaryCopy copy(model_path, output);
+  for (const PlannedTarget& t : result.plan.targets) {
+    if (!equal_bytes(t.current, t.result)) copy.file().write_at(t.offset, t.result);
+  }
+  copy.file().sync();
+  for (const PlannedTarget& t : result.plan.targets) {
+    check_written(copy.file(), t.offset, t.result, fmt::format("tensor '{}'", t.tensor));
+  }
   {
-    // The journal first, then the copy's name: a crash in between leaves a journal without its
-    // file (refused until --force), never a patched file without a journal.
+    // The journal and the name go in together, under a lock on the output's directory, so two
+    // runs writing the same --output cannot pair one's file with the other's journal. The
+    // journal first: a crash in between leaves a journal without its file (refused until
+    // --force), never a patched file without a journal.
+    const FileHandle directory = FileHandle::open(parent_directory(output), O_RDONLY | O_DIRECTORY);
+    directory.lock_exclusive();
+    refuse_existing();
     const SignalHold hold;
     replace_file_atomically(result.backup_path, std::as_bytes(std::span(text)));
     failpoint("output.journal_committed");
-    copy.commit();
+    copy.commit(options.overwrite_output);
+    // A full copy that an earlier run kept at the backup path had its journal beside it.
+    if (options.overwrite_output) remove_file_durably(result.backup_path + ".journal");
   }
   result.backup_bytes = text.size();
   result.wrote = true;
@@ -594,6 +608,25 @@ ApplyResult apply(const std::string& model_path, const Recipe& recipe, const App
 }
 
 namespace {
+
+// A journal found through --backup may be another file's, of identical content: restore by it,
+// but leave it for the file it was written for while that file exists. A journal at this
+// model's own backup path is this model's, wherever it was first written (a model moved or
+// copied with its journal).
+bool journal_kept_for_its_owner(const std::string& model_path, const Backup& backup, const RestoreOptions& options,
+                                RestoreResult& result) {
+  if (!backup.journal || options.backup_path.empty()) return false;
+  const std::string& owner = backup.journal->model_path;
+  if (owner.empty() || same_file(owner, model_path) || !path_exists(owner)) return false;
+  try {
+    if (same_file(options.backup_path, default_backup_path(model_path))) return false;
+  } catch (const Error&) {  // a backup beside a symlink: not this model's own place either
+  }
+  result.journal_kept_for_other = true;
+  result.warnings.push_back(fmt::format("journal {} was written for {}, which still exists; it is kept for that file",
+                                        backup.journal_path, owner));
+  return true;
+}
 
 // Restores from a full GGUF copy (the published script's backup): compares the whole files and
 // writes back only the byte ranges that differ.
@@ -663,7 +696,8 @@ void restore_from_full_copy(const gguf::Model& model, const FileHandle* file, co
   for (const auto& [begin, end] : runs) {
     check_written(*file, begin, copy_bytes(b.subspan(begin, end - begin)), fmt::format("bytes {}-{}", begin, end - 1));
   }
-  if (!options.keep_journal && path_exists(backup.journal_path)) {
+  if (!options.keep_journal && !journal_kept_for_its_owner(model.path(), backup, options, result) &&
+      path_exists(backup.journal_path)) {
     remove_file_durably(backup.journal_path);
     result.journal_removed = true;
   }
@@ -717,16 +751,8 @@ RestoreResult restore(const std::string& model_path, const RestoreOptions& optio
                 fmt::format("refusing to restore: journal {} does not fit this file: {}", backup.journal_path, problem),
                 "the journal was edited by hand or written for another file; f32patch will not write by it");
   }
-  // A journal found through --backup may be another file's, of identical content: restore by
-  // it, but leave it for the file it was written for.
   bool keep_journal = options.keep_journal;
-  if (!journal.model_path.empty() && journal.model_path != canonical_path(model_path) &&
-      path_exists(journal.model_path)) {
-    keep_journal = true;
-    result.journal_kept_for_other = true;
-    result.warnings.push_back(fmt::format("journal {} was written for {}, which still exists; it is kept for that file",
-                                          backup.journal_path, journal.model_path));
-  }
+  if (journal_kept_for_its_owner(model_path, backup, options, result)) keep_journal = true;
   if (!options.dry_run && !keep_journal) check_writable(parent_directory(backup.journal_path), true);
   std::size_t overwritten = 0;  // --force: targets that hold neither the original nor the patched bytes
   for (const JournalTarget& target : journal.targets) {

@@ -4,6 +4,8 @@
 #include <climits>
 #include <cstdint>
 #include <optional>
+#include <set>
+#include <vector>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -122,11 +124,25 @@ Journal Journal::from_json(std::string_view text, const std::string& path) {
                  "move it aside if it is not yours; f32patch will not overwrite it");
   };
   json j;
+  // JSON lets a key appear twice in an object (the last one wins); in a journal that is a hand
+  // edit gone wrong, and which value was meant cannot be known.
+  std::vector<std::set<std::string>> keys;
+  std::string duplicate;
+  const json::parser_callback_t track_keys = [&](int, json::parse_event_t event, json& parsed) {
+    if (event == json::parse_event_t::object_start) keys.emplace_back();
+    if (event == json::parse_event_t::object_end && !keys.empty()) keys.pop_back();
+    if (event == json::parse_event_t::key && !keys.empty() && !keys.back().insert(parsed.get<std::string>()).second &&
+        duplicate.empty()) {
+      duplicate = parsed.get<std::string>();
+    }
+    return true;
+  };
   try {
-    j = json::parse(text);
+    j = json::parse(text, track_keys);
   } catch (const json::parse_error& e) {
     throw bad(fmt::format("JSON error at byte {}", e.byte));
   }
+  if (!duplicate.empty()) throw bad(fmt::format("key \"{}\" appears twice in one object", duplicate));
   try {
     if (!j.is_object() || j.value("format", std::string()) != journal_format_id) throw bad("no \"format\": \"f32patch-journal\"");
     const json& version_field = j.at("version");

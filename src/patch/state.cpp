@@ -21,9 +21,19 @@ std::string default_backup_path(const std::string& model_path) {
   struct stat st {};
   if (::lstat(model_path.c_str(), &st) != 0 || !S_ISLNK(st.st_mode)) return beside;
   // A symlink: the journal belongs beside the file itself, so that the link and the real name
-  // (or two links) share it. A backup the published script made beside the link still counts.
+  // (or two links) share it. A backup beside the link (the published script puts its full copy
+  // beside the name it was given) would be seen through the link only: refused until it is
+  // moved beside the file, so that every name sees the same backup.
   const std::string resolved = canonical_path(model_path) + ".backup";
-  if (!path_exists(resolved) && path_exists(beside)) return beside;
+  if (!path_exists(resolved) && (path_exists(beside) || path_exists(beside + ".journal"))) {
+    throw Error(ErrorCode::state_conflict, model_path,
+                fmt::format("is a symlink to {}, and its backup {} is beside the link; f32patch keeps backups "
+                            "beside the file itself ({}), where every name of the file finds them",
+                            canonical_path(model_path), beside, resolved),
+                fmt::format("move it there (mv '{0}' '{1}'; and '{0}.journal' '{1}.journal' if present), or "
+                            "name it with --backup",
+                            beside, resolved));
+  }
   return resolved;
 }
 
@@ -149,7 +159,8 @@ StateReport evaluate_state(const gguf::Model& model, const Backup& backup) {
                                        journal.identity.file_size, identity.file_size)
                          : fmt::format("journal {} is for another file (header digest {}, this one has {})",
                                        backup.journal_path, journal.identity.header_xxh128, identity.header_xxh128);
-    report.hint = "the journal belongs to another download or version of the model; pass the right --backup";
+    report.hint = "the journal belongs to another download or version of the model; pass the right --backup "
+                  "(with --output, --input-backup names the input's)";
     return report;
   }
   if (const std::string problem = journal_mismatch(model, journal); !problem.empty()) {

@@ -38,7 +38,12 @@ TemporaryArtefact::TemporaryArtefact(const std::string& path) {
   struct sigaction action {};
   action.sa_handler = remove_artefact_and_die;
   sigemptyset(&action.sa_mask);
-  for (std::size_t i = 0; i < k_signals.size(); ++i) ::sigaction(k_signals[i], &action, &g_previous[i]);
+  for (std::size_t i = 0; i < k_signals.size(); ++i) {
+    ::sigaction(k_signals[i], nullptr, &g_previous[i]);
+    // An ignored signal stays ignored (nohup, a background job of a script): it must not start
+    // ending the process just because a copy is being made.
+    if (g_previous[i].sa_handler != SIG_IGN) ::sigaction(k_signals[i], &action, nullptr);
+  }
 }
 
 TemporaryArtefact::~TemporaryArtefact() {

@@ -103,6 +103,12 @@ std::uint64_t FileHandle::size() const {
 bool FileHandle::try_lock_exclusive() const { return try_lock(LOCK_EX); }
 bool FileHandle::try_lock_shared() const { return try_lock(LOCK_SH); }
 
+void FileHandle::lock_exclusive() const {
+  while (::flock(m_fd, LOCK_EX) != 0) {
+    if (errno != EINTR) throw_io_error(m_path, "cannot lock", errno);
+  }
+}
+
 bool FileHandle::try_lock(int operation) const {
   while (::flock(m_fd, operation | LOCK_NB) != 0) {
     if (errno == EINTR) continue;
@@ -255,14 +261,15 @@ void copy_contents(const FileHandle& in, const FileHandle& out, std::uint64_t si
 
 TemporaryCopy::TemporaryCopy(const std::string& from, const std::string& to) : m_to(to) {
   const FileHandle in = FileHandle::open(from, O_RDONLY);
-  FileHandle out = make_temporary_beside(to, 0644);
-  m_path = out.path();
+  m_file = make_temporary_beside(to, 0644);
+  m_path = m_file.path();
+  // Held until the copy is committed or removed: remove_stale_copies() takes only unlocked ones.
+  m_file.try_lock_exclusive();
   m_artefact.emplace(m_path);
   try {
-    copy_contents(in, out, in.size());
+    copy_contents(in, m_file, in.size());
     failpoint("copy.written");
-    out.sync();
-    out.close();
+    m_file.sync();
   } catch (...) {
     m_artefact.reset();
     ::unlink(m_path.c_str());
@@ -276,15 +283,18 @@ TemporaryCopy::~TemporaryCopy() {
   m_artefact.reset();
 }
 
-void TemporaryCopy::commit() {
-  // link() refuses an existing name, where rename() would silently replace it; file systems
-  // without hard links get a rename after an existence check.
-  if (::link(m_path.c_str(), m_to.c_str()) == 0) {
+void TemporaryCopy::commit(bool replace) {
+  if (replace) {
+    if (::rename(m_path.c_str(), m_to.c_str()) != 0) throw_io_error(m_to, "cannot rename the copy into place", errno);
+    m_committed = true;
+  } else if (::link(m_path.c_str(), m_to.c_str()) == 0) {
+    // link() refuses an existing name, where rename() would silently replace it.
     m_committed = true;
     ::unlink(m_path.c_str());
   } else if (errno == EEXIST) {
     throw_io_error(m_to, "appeared while the copy was being made; not replacing it", errno);
   } else if (errno == EPERM || errno == EOPNOTSUPP || errno == ENOSYS) {
+    // No hard links on this file system: a rename after an existence check.
     if (path_exists(m_to)) throw_io_error(m_to, "appeared while the copy was being made; not replacing it", EEXIST);
     if (::rename(m_path.c_str(), m_to.c_str()) != 0) throw_io_error(m_to, "cannot rename the copy into place", errno);
     m_committed = true;
@@ -292,7 +302,21 @@ void TemporaryCopy::commit() {
     throw_io_error(m_to, "cannot create", errno);
   }
   m_artefact.reset();
+  m_file.close();
   sync_directory(parent_directory(m_to));
+}
+
+std::size_t remove_stale_copies(const std::string& to) {
+  std::size_t removed = 0;
+  for (const std::string& stale : temporaries_of(to)) {
+    const int fd = ::open(stale.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    if (fd < 0) continue;
+    const FileHandle file = FileHandle::adopt(fd, stale);
+    if (!file.try_lock_exclusive()) continue;  // a running f32patch is writing it
+    if (::unlink(stale.c_str()) == 0) ++removed;
+  }
+  if (removed > 0) sync_directory(parent_directory(to));
+  return removed;
 }
 
 std::string canonical_path(const std::string& path) {

@@ -101,8 +101,8 @@ expect_digest full.gguf "$orig" "model restored from its full backup"
 cp m.gguf h.gguf
 ln h.gguf h2.gguf
 f32p apply h.gguf h2.gguf --recipe l25l26
-expect_status 2
-expect_err "f32patch: error: h2.gguf: is the same file as h.gguf (given twice, or a link to it); it is handled once"
+expect_status 0
+expect_err "f32patch: warning: h2.gguf: is the same file as h.gguf (given twice, or a link to it); skipped, it is handled once"
 expect_err "f32patch: warning: h.gguf: has 2 hard links"
 expect_digest h.gguf "$ref" "hard-linked file patched once"
 expect_no_file h2.gguf.backup
@@ -170,3 +170,89 @@ cp m.gguf "store/sha256:$(printf '%064d' 7)"
 f32p apply "store/sha256:$(printf '%064d' 7)" --recipe l25l26
 expect_status 5
 expect_err "a content-addressed Ollama blob"
+
+# --- a backup beside a symlink (the published script copies beside the name it was given) is
+# refused until it sits beside the file, where every name of the file finds it
+mkdir real
+cp m.gguf real/s.gguf
+ln -s real/s.gguf L.gguf
+cp m.gguf L.gguf.backup
+f32p apply L.gguf --recipe l25l26
+expect_status 5
+expect_err "L.gguf: is a symlink to "
+expect_err "its backup L.gguf.backup is beside the link"
+expect_digest real/s.gguf "$orig" "model behind a symlink with a backup beside the link"
+mv L.gguf.backup real/s.gguf.backup
+f32p apply L.gguf --recipe l25l26 -q
+expect_status 0
+f32p status real/s.gguf
+expect_status 10
+f32p restore real/s.gguf -q
+expect_digest real/s.gguf "$orig" "restored through the real name after apply through the link"
+
+# --- --output never writes through a symlink
+cp m.gguf other.gguf
+f32p apply other.gguf --recipe basin-b -q
+other_journal=$(digest other.gguf.backup)
+ln -s other.gguf outlink.gguf
+f32p apply m.gguf --recipe l25l26 --output outlink.gguf --force
+expect_status 2
+expect_err "--output is a symlink"
+expect_digest other.gguf.backup "$other_journal" "another model's journal, behind a symlinked --output"
+
+# --- --output --force keeps the old output until the new one is complete; a kill leaves a
+# hidden copy that the next --output removes
+f32p apply m.gguf --recipe basin-b --output keep.gguf -q
+keep=$(digest keep.gguf)
+LAST_CMD="F32PATCH_FAILPOINT=copy.written F32PATCH_FAILPOINT_SIGNAL=INT apply --output keep.gguf --force"
+{ F32PATCH_FAILPOINT=copy.written F32PATCH_FAILPOINT_SIGNAL=INT "$F32PATCH" apply m.gguf --recipe l25l26 \
+    --output keep.gguf --force; } >out 2>err </dev/null
+STATUS=$?
+expect_status 130
+expect_digest keep.gguf "$keep" "old output after Ctrl-C during its --force replacement"
+f32p status keep.gguf
+expect_status 10
+expect_out "basin-b"
+f32p_killed_at copy.written apply m.gguf --recipe l25l26 --output killed.gguf
+check; [ -n "$(temp_journals .)" ] || fail "kill -9 during the copy should leave its hidden copy"
+f32p apply m.gguf --recipe l25l26 --output killed.gguf -q
+expect_status 0
+check; [ -z "$(temp_journals .)" ] || fail "the next --output should remove the killed copy: $(temp_journals .)"
+expect_digest killed.gguf "$ref" "output after an earlier killed attempt"
+
+# --- an ignored signal stays ignored while a copy is made (nohup, background jobs)
+LAST_CMD="trap '' HUP; F32PATCH_FAILPOINT=copy.written F32PATCH_FAILPOINT_SIGNAL=HUP apply --output"
+(trap '' HUP; F32PATCH_FAILPOINT=copy.written F32PATCH_FAILPOINT_SIGNAL=HUP "$F32PATCH" apply m.gguf --recipe l25l26 \
+    --output nohup.gguf) >out 2>err </dev/null
+STATUS=$?
+expect_status 0
+expect_digest nohup.gguf "$ref" "output made with SIGHUP ignored"
+
+# --- the input's journal somewhere else: --input-backup; and --backup-mode full has no place
+cp m.gguf elsewhere.gguf
+f32p apply elsewhere.gguf --recipe l25l26 --backup my.journal -q
+f32p apply elsewhere.gguf --recipe l25l26 --output e-out.gguf --input-backup my.journal -q
+expect_status 0
+expect_digest e-out.gguf "$ref" "copy of an input whose journal is named with --input-backup"
+f32p restore e-out.gguf -q
+expect_digest e-out.gguf "$orig" "restored copy of an input with a journal elsewhere"
+f32p apply m.gguf --recipe l25l26 --output full-out.gguf --backup-mode full
+expect_status 2
+expect_err "--backup-mode full does not go with --output"
+expect_no_file full-out.gguf
+f32p apply m.gguf --recipe l25l26 --input-backup my.journal
+expect_status 2
+
+# --- a model copied or moved with its journal is restored, and the journal removed, even though
+# the journal names the first place
+mkdir -p first
+cp m.gguf first/c.gguf
+f32p apply first/c.gguf --recipe l25l26 -q
+cp -a first second
+f32p restore second/c.gguf
+expect_status 0
+expect_no_err
+expect_no_file second/c.gguf.backup
+expect_digest second/c.gguf "$orig" "copied model restored by its copied journal"
+f32p status first/c.gguf
+expect_status 10

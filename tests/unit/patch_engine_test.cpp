@@ -323,6 +323,7 @@ TEST(JournalTest, RoundTripsAndRejectsWhatIsNotAJournal) {
   EXPECT_THROW(Journal::from_json(edited("\"25\": 1.5", "\"25\": \"1.5\""), "j"), Error);
   EXPECT_THROW(Journal::from_json(edited("\"layer\": 25", "\"layer\": -25"), "j"), Error);
   EXPECT_THROW(Journal::from_json(edited("\"byte_order\": \"big\"", "\"byte_order\": \"middle\""), "j"), Error);
+  EXPECT_THROW(Journal::from_json(edited("\"tool\": ", "\"created\": \"x\", \"tool\": "), "j"), Error);  // a key twice
   Journal twice = j;
   twice.targets.push_back(j.targets[0]);
   EXPECT_THROW(Journal::from_json(twice.to_json(), "j"), Error);

@@ -60,6 +60,7 @@ struct Plan {
 struct ApplyOptions {
   std::string backup_path;             // empty: MODEL.backup
   std::optional<std::string> output;   // write a patched copy here, leave the model untouched
+  std::string input_backup_path;       // with output: the model's own journal (empty: MODEL.backup)
   bool dry_run = false;
   bool stack = false;
   bool allow_nonpositive = false;      // zero and negative multipliers

@@ -1,7 +1,7 @@
 // The one temporary artefact a command may be writing at a time (a multi-GB copy for --output
 // or --backup-mode full): while it is armed, SIGINT, SIGTERM and SIGHUP remove it and then end
 // the process with the signal's usual status (130, 143, 129), so Ctrl-C never leaves a hidden
-// copy of the model behind. A `kill -9` cannot be caught; its leftover has a hidden
+// copy of the model behind. A signal the process ignores (nohup) stays ignored. A `kill -9` cannot be caught; its leftover has a hidden
 // ".NAME.tmp.XXXXXX" name beside the destination.
 #pragma once
 

@@ -44,6 +44,8 @@ class FileHandle {
   bool try_lock_exclusive() const;
   // A shared lock (readers of a file that an apply must not change meanwhile), without waiting.
   bool try_lock_shared() const;
+  // Waits for an exclusive lock: only for critical sections of a few milliseconds.
+  void lock_exclusive() const;
   void close();
 
  private:
@@ -68,9 +70,10 @@ void replace_file_atomically(const std::string& path, std::span<const std::byte>
 std::vector<std::string> temporaries_of(const std::string& path);
 std::string read_small_file(const std::string& path, std::uint64_t limit);
 // A whole-file copy in progress: a hidden temporary file beside its destination
-// (".NAME.tmp.XXXXXX"). Until commit() renames it into place it is removed when the object is
-// destroyed, and when SIGINT, SIGTERM or SIGHUP arrive (TemporaryArtefact), so neither an error
-// nor Ctrl-C leaves a multi-GB leftover behind.
+// (".NAME.tmp.XXXXXX"), locked (flock) while this object owns it. Until commit() puts it in
+// place it is removed when the object is destroyed, and when SIGINT, SIGTERM or SIGHUP arrive
+// (TemporaryArtefact), so neither an error nor Ctrl-C leaves a multi-GB leftover behind; what a
+// kill -9 leaves, remove_stale_copies() finds by its name and its missing lock.
 class TemporaryCopy {
  public:
   // Copies `from` beside `to`: reflink (FICLONE) when the file system can, else
@@ -81,15 +84,23 @@ class TemporaryCopy {
   ~TemporaryCopy();
 
   const std::string& path() const noexcept { return m_path; }
-  // Renames the copy over `to` (refusing if `to` appeared meanwhile) and syncs the directory.
-  void commit();
+  // The open copy, for writing into it before commit().
+  const FileHandle& file() const noexcept { return m_file; }
+  // Puts the copy at `to` and syncs the directory: replacing what is there when `replace`, else
+  // refusing if `to` appeared meanwhile.
+  void commit(bool replace = false);
 
  private:
   std::string m_path;
   std::string m_to;
+  FileHandle m_file;
   bool m_committed = false;
   std::optional<TemporaryArtefact> m_artefact;
 };
+
+// Removes the temporaries of copies to `to` that a killed f32patch left behind (those no
+// running f32patch holds locked). Returns how many.
+std::size_t remove_stale_copies(const std::string& to);
 
 // The path with symlinks resolved (realpath); for a path that does not exist yet, its
 // directory resolved and its name appended. Never throws: falls back to the path as given.

@@ -54,7 +54,8 @@ void report_warning(const GlobalOptions& global, std::string_view path, std::str
 
 void write_stdout(std::string_view text) {
   errno = 0;
-  const std::size_t written = std::fwrite(text.data(), 1, text.size(), stdout);
+  // fwrite's buffer must not be null, even for no bytes (flush_stdout passes an empty view).
+  const std::size_t written = text.empty() ? 0 : std::fwrite(text.data(), 1, text.size(), stdout);
   if (written != text.size() || std::fflush(stdout) != 0) {
     const int errnum = errno != 0 ? errno : EIO;
     std::clearerr(stdout);  // the message is given here; don't repeat it at exit

@@ -12,6 +12,7 @@
 
 #include <f32patch/gguf/reader.hpp>
 #include <f32patch/util/error.hpp>
+#include <f32patch/util/hex.hpp>
 #include <f32patch/verify/check_file.hpp>
 #include <f32patch/verify/hasher.hpp>
 #include <f32patch/verify/manifest.hpp>
@@ -48,22 +49,11 @@ verify::Substitution parse_substitution(const std::string& text) {
   if (errno != 0 || end == offset_text.c_str() || *end != '\0' || offset_text.front() == '-') {
     throw bad("the offset is not a number");
   }
-  const std::string hex = text.substr(eq + 1);
-  if (hex.empty() || hex.size() % 2 != 0) throw bad("the bytes must be an even number of hex digits");
+  auto bytes = from_hex(text.substr(eq + 1));
+  if (!bytes || bytes->empty()) throw bad("the bytes must be an even number of hex digits");
   verify::Substitution sub;
   sub.offset = offset;
-  for (std::size_t i = 0; i < hex.size(); i += 2) {
-    unsigned value = 0;
-    for (std::size_t j = i; j < i + 2; ++j) {
-      const char c = hex[j];
-      value <<= 4;
-      if (c >= '0' && c <= '9') value |= static_cast<unsigned>(c - '0');
-      else if (c >= 'a' && c <= 'f') value |= static_cast<unsigned>(c - 'a' + 10);
-      else if (c >= 'A' && c <= 'F') value |= static_cast<unsigned>(c - 'A' + 10);
-      else throw bad("the bytes are not hex digits");
-    }
-    sub.bytes.push_back(static_cast<std::byte>(value));
-  }
+  sub.bytes = std::move(*bytes);
   return sub;
 }
 

@@ -22,6 +22,7 @@
 #include <f32patch/util/error.hpp>
 #include <f32patch/util/failpoint.hpp>
 #include <f32patch/util/file.hpp>
+#include <f32patch/util/hex.hpp>
 
 namespace f32patch::patch {
 
@@ -142,10 +143,6 @@ void remove_stale_temporaries(const std::string& journal_path) {
   }
 }
 
-bool is_hex(std::string_view text) {
-  return std::all_of(text.begin(), text.end(), [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
-}
-
 FileHandle lock_model(const std::string& path) {
   FileHandle file = FileHandle::open(path, O_RDWR);
   if (!file.try_lock_exclusive()) {
@@ -212,10 +209,10 @@ void refuse_content_addressed(const std::string& path) {
   const auto slash = real.find_last_of('/');
   const std::string base = real.substr(slash + 1);
   const std::string parent = real.substr(0, slash);
-  const bool hf_blob = parent.ends_with("/blobs") && base.size() == 64 && is_hex(base);
+  const bool hf_blob = parent.ends_with("/blobs") && base.size() == 64 && is_lower_hex(base);
   // Ollama names blobs sha256-<hex>; releases before 0.1.33 wrote sha256:<hex>.
   const bool ollama_blob = (base.starts_with("sha256-") || base.starts_with("sha256:")) && base.size() == 7 + 64 &&
-                           is_hex(base.substr(7));
+                           is_lower_hex(base.substr(7));
   if (!hf_blob && !ollama_blob) return;
   throw Error(ErrorCode::state_conflict, path,
               fmt::format("resolves to {}, a content-addressed {} blob: its name is the hash of its bytes and other "

@@ -12,6 +12,7 @@
 #include <xxhash.h>
 
 #include <f32patch/util/error.hpp>
+#include <f32patch/util/hex.hpp>
 
 namespace f32patch::patch {
 
@@ -19,21 +20,13 @@ namespace {
 
 using json = nlohmann::ordered_json;
 
-std::vector<std::byte> from_hex(std::string_view hex, const std::string& path, std::string_view field) {
-  auto nibble = [&](char c) -> unsigned {
-    if (c >= '0' && c <= '9') return static_cast<unsigned>(c - '0');
-    if (c >= 'a' && c <= 'f') return static_cast<unsigned>(c - 'a' + 10);
-    if (c >= 'A' && c <= 'F') return static_cast<unsigned>(c - 'A' + 10);
-    throw Error(ErrorCode::state_conflict, path, fmt::format("journal field '{}' is not hexadecimal", field));
-  };
-  if (hex.size() % 2 != 0) {
-    throw Error(ErrorCode::state_conflict, path, fmt::format("journal field '{}' has an odd number of hex digits", field));
+std::vector<std::byte> bytes_field(std::string_view hex, const std::string& path, std::string_view field) {
+  auto bytes = from_hex(hex);
+  if (!bytes) {
+    throw Error(ErrorCode::state_conflict, path,
+                fmt::format("journal field '{}' is not an even number of hex digits", field));
   }
-  std::vector<std::byte> out(hex.size() / 2);
-  for (std::size_t i = 0; i < out.size(); ++i) {
-    out[i] = static_cast<std::byte>(nibble(hex[2 * i]) << 4 | nibble(hex[2 * i + 1]));
-  }
-  return out;
+  return std::move(*bytes);
 }
 
 // A layer key of the journal: plain decimal, below 2^32.
@@ -51,13 +44,6 @@ json multipliers_json(const std::vector<LayerMultiplier>& multipliers) {
 }
 
 }  // namespace
-
-std::string to_hex(std::span<const std::byte> bytes) {
-  std::string out;
-  out.reserve(bytes.size() * 2);
-  for (const std::byte b : bytes) out += fmt::format("{:02x}", std::to_integer<unsigned>(b));
-  return out;
-}
 
 ModelIdentity model_identity(const gguf::Model& model) {
   const auto header = model.bytes().first(static_cast<std::size_t>(model.data_offset()));
@@ -188,8 +174,8 @@ Journal Journal::from_json(std::string_view text, const std::string& path) {
       target.offset = t.at("offset").get<std::uint64_t>();
       target.multiplier = t.value("multiplier", 1.0);
       target.recipe = t.value("recipe", std::string());
-      target.original = from_hex(t.at("original").get<std::string>(), path, "original");
-      target.patched = from_hex(t.at("patched").get<std::string>(), path, "patched");
+      target.original = bytes_field(t.at("original").get<std::string>(), path, "original");
+      target.patched = bytes_field(t.at("patched").get<std::string>(), path, "patched");
       const auto bytes = t.at("bytes").get<std::uint64_t>();
       if (target.original.size() != bytes || target.patched.size() != bytes || bytes == 0) {
         throw bad(fmt::format("target '{}' records {} bytes but holds {} original and {} patched", target.tensor,

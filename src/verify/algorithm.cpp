@@ -11,6 +11,7 @@
 #include <xxhash.h>
 
 #include <f32patch/util/error.hpp>
+#include <f32patch/util/hex.hpp>
 
 namespace f32patch::verify {
 
@@ -217,20 +218,9 @@ std::optional<std::string> normalize_hex(Algorithm algorithm, std::string_view h
   std::string result(hex);
   for (char& c : result) {
     c = lower(c);
-    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return std::nullopt;
+    if (!is_hex_digit(c)) return std::nullopt;
   }
   return result;
-}
-
-std::string to_hex(std::span<const std::byte> bytes) {
-  static constexpr std::string_view k_digits = "0123456789abcdef";
-  std::string hex(2 * bytes.size(), '0');
-  for (std::size_t i = 0; i < bytes.size(); ++i) {
-    const auto value = std::to_integer<unsigned>(bytes[i]);
-    hex[2 * i] = k_digits[value >> 4];
-    hex[2 * i + 1] = k_digits[value & 0xFu];
-  }
-  return hex;
 }
 
 Digest::Digest(Algorithm algorithm) : m_algorithm(algorithm), m_state(adaptor(algorithm).init()) {}

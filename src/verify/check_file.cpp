@@ -1,14 +1,13 @@
 #include <f32patch/verify/check_file.hpp>
 
+#include <f32patch/util/hex.hpp>
+
 #include <cstdint>
 
 namespace f32patch::verify {
 
 namespace {
 
-bool is_hex_digit(char c) noexcept {
-  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-}
 bool is_blank(char c) noexcept { return c == ' ' || c == '\t'; }
 bool is_tag_char(char c) noexcept {
   return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||

@@ -71,6 +71,5 @@ JournalRecipe journal_recipe(const Recipe& recipe);
 // hand, or written by a buggy tool): a target that is not an F32 tensor of this file at its
 // offset and size. Empty when every target is one.
 std::string journal_mismatch(const gguf::Model& model, const Journal& journal);
-std::string to_hex(std::span<const std::byte> bytes);
 
 }  // namespace f32patch::patch

@@ -22,6 +22,8 @@
 #include <string_view>
 #include <vector>
 
+#include <f32patch/util/hex.hpp>
+
 namespace f32patch::verify {
 
 // New rows go at the end: the enum order is the order lines are printed in.
@@ -64,8 +66,6 @@ std::string algorithm_names();
 // `hex` as a digest of `algorithm`: the right number of hex digits, either case. Returns the
 // lower-case form, or nothing when it is not one.
 std::optional<std::string> normalize_hex(Algorithm algorithm, std::string_view hex);
-// Lower-case hex of raw bytes.
-std::string to_hex(std::span<const std::byte> bytes);
 
 // A running digest of one algorithm (RAII, move-only). update() any number of times, then
 // finish() once.

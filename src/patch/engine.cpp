@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <climits>
 #include <cmath>
 #include <csignal>
 #include <cstdlib>
@@ -135,12 +134,10 @@ void check_writable(const std::string& path, bool is_directory) {
   if (::access(path.c_str(), W_OK) != 0) throw_io_error(path, fmt::format("{} is not writable", what), errno);
 }
 
-// A kill between creating and renaming a temporary journal leaves ".NAME.tmp.XXXXXX" beside
-// it; with the model locked, no other f32patch can be writing one, so they are garbage.
+// A kill between creating and renaming a temporary journal (or full copy) leaves
+// ".NAME.tmp.XXXXXX" beside it; with the model locked, no other f32patch can be writing one.
 void remove_stale_temporaries(const std::string& journal_path) {
-  for (const std::string& path : {journal_path, journal_path + ".journal"}) {
-    for (const std::string& stale : temporaries_of(path)) remove_file_durably(stale);
-  }
+  for (const std::string& path : {journal_path, journal_path + ".journal"}) remove_stale_copies(path);
 }
 
 FileHandle lock_model(const std::string& path) {
@@ -203,9 +200,7 @@ void check_recipe_fits(const gguf::Model& model, const Recipe& recipe, const App
 }  // namespace
 
 void refuse_content_addressed(const std::string& path) {
-  char resolved[PATH_MAX];
-  if (::realpath(path.c_str(), resolved) == nullptr) return;  // the open that follows reports it
-  const std::string real(resolved);
+  const std::string real = canonical_path(path);
   const auto slash = real.find_last_of('/');
   const std::string base = real.substr(slash + 1);
   const std::string parent = real.substr(0, slash);

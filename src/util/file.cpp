@@ -174,22 +174,6 @@ void replace_file_atomically(const std::string& path, std::span<const std::byte>
   }
 }
 
-std::vector<std::string> temporaries_of(const std::string& path) {
-  const std::string dir = parent_directory(path);
-  const auto slash = path.find_last_of('/');
-  const std::string prefix = "." + (slash == std::string::npos ? path : path.substr(slash + 1)) + ".tmp.";
-  std::vector<std::string> found;
-  DIR* listing = ::opendir(dir.c_str());
-  if (listing == nullptr) return found;
-  while (const dirent* entry = ::readdir(listing)) {
-    const std::string_view name = entry->d_name;
-    if (name.starts_with(prefix) && name.size() == prefix.size() + 6) {
-      found.push_back((slash == std::string::npos ? std::string() : dir + "/") + std::string(name));
-    }
-  }
-  ::closedir(listing);
-  return found;
-}
 
 std::string read_small_file(const std::string& path, std::uint64_t limit) {
   const FileHandle file = FileHandle::open(path, O_RDONLY);
@@ -209,6 +193,24 @@ std::uint64_t free_space(const std::string& path) {
 }
 
 namespace {
+
+// The ".NAME.tmp.XXXXXX" files beside `path`.
+std::vector<std::string> temporaries_of(const std::string& path) {
+  const std::string dir = parent_directory(path);
+  const auto slash = path.find_last_of('/');
+  const std::string prefix = "." + (slash == std::string::npos ? path : path.substr(slash + 1)) + ".tmp.";
+  std::vector<std::string> found;
+  DIR* listing = ::opendir(dir.c_str());
+  if (listing == nullptr) return found;
+  while (const dirent* entry = ::readdir(listing)) {
+    const std::string_view name = entry->d_name;
+    if (name.starts_with(prefix) && name.size() == prefix.size() + 6) {
+      found.push_back((slash == std::string::npos ? std::string() : dir + "/") + std::string(name));
+    }
+  }
+  ::closedir(listing);
+  return found;
+}
 
 // A hidden temporary name beside `path`, created exclusively: ".NAME.tmp.XXXXXX".
 FileHandle make_temporary_beside(const std::string& path, unsigned mode) {

@@ -66,8 +66,6 @@ void remove_file_durably(const std::string& path);
 // `path`, fsync of the directory. Failpoints "journal.written", "journal.synced" and
 // "journal.renamed" fire between the steps.
 void replace_file_atomically(const std::string& path, std::span<const std::byte> data);
-// Leftover temporaries of replace_file_atomically(path) (".NAME.tmp.XXXXXX" beside it).
-std::vector<std::string> temporaries_of(const std::string& path);
 std::string read_small_file(const std::string& path, std::uint64_t limit);
 // A whole-file copy in progress: a hidden temporary file beside its destination
 // (".NAME.tmp.XXXXXX"), locked (flock) while this object owns it. Until commit() puts it in
@@ -98,8 +96,8 @@ class TemporaryCopy {
   std::optional<TemporaryArtefact> m_artefact;
 };
 
-// Removes the temporaries of copies to `to` that a killed f32patch left behind (those no
-// running f32patch holds locked). Returns how many.
+// Removes the hidden temporaries (".NAME.tmp.XXXXXX") of copies or journals to `to` that a killed
+// f32patch left behind: those no running f32patch holds locked. Returns how many.
 std::size_t remove_stale_copies(const std::string& to);
 
 // The path with symlinks resolved (realpath); for a path that does not exist yet, its

@@ -200,6 +200,7 @@ void check_recipe_fits(const gguf::Model& model, const Recipe& recipe, const App
 }  // namespace
 
 void refuse_content_addressed(const std::string& path) {
+  if (!path_exists(path)) return;  // the open that follows reports it
   const std::string real = canonical_path(path);
   const auto slash = real.find_last_of('/');
   const std::string base = real.substr(slash + 1);

@@ -433,26 +433,21 @@ ApplyResult apply_in_place(const std::string& model_path, const Recipe& recipe, 
   check_writable(parent_directory(result.backup_path), true);
   warn_about_links(model_path, result);
 
-  if (options.dry_run) {
-    const gguf::Model model = gguf::Model::open(model_path);
-    const Backup backup = load_backup(result.backup_path);
-    result.plan = make_plan(model, recipe, backup, options);
-    if (options.before_write && result.plan.kind != PlanKind::unchanged) {
-      result.digests = options.before_write(model_path, result.plan);
-    }
-    return result;
+  // A dry run plans exactly as the real run does, without the lock and without writing.
+  FileHandle file;
+  if (!options.dry_run) {
+    file = lock_model(model_path);
+    remove_stale_temporaries(result.backup_path);
   }
-
-  const FileHandle file = lock_model(model_path);
-  remove_stale_temporaries(result.backup_path);
   const gguf::Model model = gguf::Model::open(model_path);
   Backup backup = load_backup(result.backup_path);
   result.plan = make_plan(model, recipe, backup, options);
   if (result.plan.kind == PlanKind::unchanged) return result;
+  if (options.before_write) result.digests = options.before_write(model_path, result.plan);
+  if (options.dry_run) return result;
 
   Journal journal = journal_for(model, result.plan, model_path);
-  if (options.before_write) journal.digests = options.before_write(model_path, result.plan);
-  result.digests = journal.digests;
+  journal.digests = result.digests;
 
   // The full copy comes before any byte changes and before signals are held: it is the slow
   // part, and Ctrl-C during it must leave the model untouched (and no half copy behind).

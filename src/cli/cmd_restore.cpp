@@ -7,7 +7,6 @@
 #include <fmt/format.h>
 
 #include <f32patch/patch/engine.hpp>
-#include <f32patch/patch/state.hpp>
 #include <f32patch/util/error.hpp>
 
 #include "commands.hpp"
@@ -23,15 +22,13 @@ int run_restore(const RestoreRequest& request, const GlobalOptions& global) {
   }
   const bool verify = request.verify.wanted() && !request.options.dry_run;
   patch::RestoreOptions options = request.options;
-  if (verify) options.keep_journal = true;  // removed only once the digests agree
+  if (verify) {
+    options.keep_journal = true;  // removed only once the digests agree
+    options.require_digests = true;
+  }
   SameFileGuard guard;
   return for_each_file(request.files, [&](const std::string& path) {
     if (!guard.admit(path, global)) return 0;
-    if (verify) {
-      const std::string backup_path =
-          options.backup_path.empty() ? patch::default_backup_path(path) : options.backup_path;
-      require_verifiable(path, patch::load_backup(backup_path));
-    }
     const patch::RestoreResult result = patch::restore(path, options);
     if (request.options.force && !result.note.empty() && result.note.starts_with("--force")) {
       report_warning(global, path, result.note);

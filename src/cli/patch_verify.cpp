@@ -201,18 +201,4 @@ std::string verify_restored(const patch::RestoreResult& result, const PatchVerif
   return out;
 }
 
-void require_verifiable(const std::string& path, const patch::Backup& backup) {
-  if (backup.kind != patch::BackupKind::journal) return;  // none: nothing to restore; full copy: compared
-  const auto& digests = backup.journal->digests;
-  const auto recorded = digests.find("original");
-  if (recorded != digests.end() && !recorded->second.empty()) return;
-  throw Error(ErrorCode::usage, path,
-              fmt::format("restore --verify has nothing to prove the result against: the journal {} records no "
-                          "digests (apply ran without --verify); nothing was written",
-                          backup.journal_path),
-              fmt::format("run 'f32patch restore {0}' without --verify, then 'f32patch verify {0} --sha256 HEX' "
-                          "against a digest you trust (the model's download page shows one)",
-                          path));
-}
-
 }  // namespace f32patch::cli

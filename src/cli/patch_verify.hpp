@@ -47,8 +47,5 @@ void note_published_digests(const GlobalOptions& global, const std::string& path
 std::string verify_restored(const patch::RestoreResult& result, const PatchVerifyOptions& options,
                             const GlobalOptions& global, bool remove_journal);
 
-// restore --verify needs a reference: the original digests apply --verify recorded, or a full
-// copy. Throws Error{usage} for a journal without digests, before anything is written.
-void require_verifiable(const std::string& path, const patch::Backup& backup);
 
 }  // namespace f32patch::cli

@@ -721,6 +721,15 @@ RestoreResult restore(const std::string& model_path, const RestoreOptions& optio
   }
 
   const Journal& journal = *backup.journal;
+  if (options.require_digests && (!journal.digests.contains("original") || journal.digests.at("original").empty())) {
+    throw Error(ErrorCode::usage, model_path,
+                fmt::format("restore --verify has nothing to prove the result against: the journal {} records no "
+                            "digests (apply ran without --verify); nothing was written",
+                            backup.journal_path),
+                fmt::format("run 'f32patch restore {0}' without --verify, then 'f32patch verify {0} --sha256 HEX' "
+                            "against a digest you trust (the model's download page shows one)",
+                            model_path));
+  }
   const ModelIdentity identity = model_identity(model);
   if (identity != journal.identity) {
     const StateReport state = evaluate_state(model, backup);

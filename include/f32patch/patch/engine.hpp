@@ -100,6 +100,9 @@ struct RestoreOptions {
   bool dry_run = false;
   bool allow_blob = false;
   bool keep_journal = false;
+  // restore --verify: a journal must record the original's digests (apply --verify) to prove
+  // the result against; without them, Error{usage} before anything is written.
+  bool require_digests = false;
 };
 
 struct RestoredRange {

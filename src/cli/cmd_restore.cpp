@@ -47,8 +47,7 @@ int run_restore(const RestoreRequest& request, const GlobalOptions& global) {
         fmt::print("{}{}", restore_text(result, request.options.dry_run), verified);
         if (verify && has_backup && !request.options.keep_journal && !result.journal_removed &&
             !result.journal_kept_for_other) {
-          fmt::print("journal {} removed\n", result.kind == patch::BackupKind::full_copy ? result.backup_path + ".journal"
-                                                                                     : result.backup_path);
+          fmt::print("journal {} removed\n", result.journal_path);
         }
       }
       flush_stdout();

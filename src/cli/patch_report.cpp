@@ -57,11 +57,6 @@ json recipe_json(const patch::Recipe& recipe) {
           {"multipliers", std::move(multipliers)}};
 }
 
-// Beside a full copy the journal is PATH.journal.
-std::string journal_path(const patch::RestoreResult& result) {
-  return result.kind == patch::BackupKind::full_copy ? result.backup_path + ".journal" : result.backup_path;
-}
-
 }  // namespace
 
 std::string apply_text(const patch::ApplyResult& result, bool dry_run) {
@@ -151,7 +146,7 @@ std::string restore_text(const patch::RestoreResult& result, bool dry_run) {
   std::string out;
   if (result.nothing_to_do) {
     append(out, "{}: nothing to restore ({})\n", result.path, result.note);
-    if (result.journal_removed) append(out, "journal {} removed\n", journal_path(result));
+    if (result.journal_removed) append(out, "journal {} removed\n", result.journal_path);
     return out;
   }
   const bool full = result.kind == patch::BackupKind::full_copy;
@@ -165,7 +160,7 @@ std::string restore_text(const patch::RestoreResult& result, bool dry_run) {
     append(out, "{}  {:>12}  {:>10}  {}\n", padded(shown(r.what), width), r.offset, r.bytes, full ? "different" : patch::to_string(r.before));
   }
   if (dry_run) append(out, "dry run: nothing was written\n");
-  else if (result.journal_removed) append(out, "journal {} removed\n", journal_path(result));
+  else if (result.journal_removed) append(out, "journal {} removed\n", result.journal_path);
   if (!result.note.empty() && !dry_run) append(out, "note: {}\n", result.note);
   return out;
 }

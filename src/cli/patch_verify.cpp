@@ -154,8 +154,7 @@ std::string verify_restored(const patch::RestoreResult& result, const PatchVerif
                             const GlobalOptions& global, bool remove_journal) {
   std::string out;
   const bool progress = progress_wanted(global);
-  const std::string journal_path =
-      result.kind == patch::BackupKind::full_copy ? result.backup_path + ".journal" : result.backup_path;
+  const std::string& journal_path = result.journal_path;
   const bool may_remove = remove_journal && !result.journal_kept_for_other;
   const auto recorded = result.digests.find("original");
   if (recorded != result.digests.end() && !recorded->second.empty()) {

@@ -709,6 +709,7 @@ RestoreResult restore(const std::string& model_path, const RestoreOptions& optio
   const gguf::Model model = gguf::Model::open(model_path);
   const Backup backup = load_backup(result.backup_path);
   result.kind = backup.kind;
+  result.journal_path = backup.journal_path;
   if (backup.journal) result.digests = backup.journal->digests;
   if (backup.kind == BackupKind::none) {
     result.nothing_to_do = true;

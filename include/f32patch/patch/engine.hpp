@@ -115,6 +115,7 @@ struct RestoredRange {
 struct RestoreResult {
   std::string path;
   std::string backup_path;
+  std::string journal_path;             // the backup itself, or PATH.journal beside a full copy
   BackupKind kind = BackupKind::none;
   std::vector<RestoredRange> written;   // what was (or, dry run, would be) written
   std::uint64_t compared_bytes = 0;     // full copy: bytes compared
